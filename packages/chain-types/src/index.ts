@@ -1,1 +1,16 @@
-export {};
+export * from './dsl.js';
+export * from './extensions.js';
+export * from './extrinsic.js';
+export * from './metadata.js';
+export * from './outer.js';
+export * from './pallet.js';
+export * from './pallets/balances.js';
+export * from './pallets/sudo.js';
+export * from './pallets/system.js';
+export * from './pallets/timestamp.js';
+export * from './pallets/transaction-payment.js';
+export * from './pallets/utility.js';
+export * from './primitives.js';
+export * from './registry.js';
+export * from './runtime-apis.js';
+export * from './runtime-metadata.js';

@@ -1,0 +1,29 @@
+/** The runtime's metadata, assembled from the pallet list and the runtime APIs. */
+import { buildMetadata } from './metadata.js';
+import {
+  pallets,
+  type RuntimeParams,
+  RuntimeCall,
+  RuntimeError,
+  RuntimeEvent,
+  UncheckedExtrinsic,
+} from './outer.js';
+import { MultiAddress, MultiSignature } from './primitives.js';
+import { runtimeApis } from './runtime-apis.js';
+
+/** Metadata V14 or V15 for these runtime parameters, SCALE-encoded with the `meta` prefix. */
+export function runtimeMetadata(p: RuntimeParams, version: 14 | 15): Uint8Array {
+  return buildMetadata(
+    {
+      pallets: pallets(p),
+      apis: runtimeApis(UncheckedExtrinsic),
+      call: RuntimeCall,
+      event: RuntimeEvent,
+      error: RuntimeError,
+      address: MultiAddress,
+      signature: MultiSignature,
+      extrinsic: UncheckedExtrinsic,
+    },
+    version,
+  );
+}
