@@ -3,7 +3,7 @@
  */
 import { metadata as metadataCodec } from '@polkadot-api/substrate-bindings';
 import { toHex } from '@taoscript/codec';
-import { type AnyShape, Bytes, type Shape, Struct } from './dsl.js';
+import { type AnyShape, Struct } from './dsl.js';
 import { EXTENSIONS, ExtraTuple } from './extensions.js';
 import type { PalletDef } from './pallet.js';
 import { TypeRegistry } from './registry.js';

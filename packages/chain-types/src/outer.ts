@@ -2,7 +2,8 @@
  * The runtime's outer enums (RuntimeCall, RuntimeEvent, RuntimeError), the event record, and the
  * list of pallets in `construct_runtime` order with subtensor's indices.
  */
-import { type AnyShape, Bytes, Enum, Lazy, type Shape, type ShapeType, Struct, u32, Vec } from './dsl.js';
+import { type AnyShape, Bytes, Enum, type ShapeType, Struct, u32, Vec } from './dsl.js';
+import { ExtraTuple } from './extensions.js';
 import { constant, type PalletDef, plain, storageItems } from './pallet.js';
 import {
   BALANCES_ERRORS,
@@ -34,7 +35,6 @@ import {
   UtilityEvent,
   utilityCall,
 } from './pallets/utility.js';
-import { ExtraTuple } from './extensions.js';
 import { H256, MultiAddress, MultiSignature, Phase, type RuntimeVersion } from './primitives.js';
 
 const runtimeCallRef = (): AnyShape => RuntimeCall as AnyShape;

@@ -2,7 +2,7 @@
  * Builds the portable type registry (scale-info's `PortableRegistry`) from shapes. Ids are given in
  * first-visit order, so the same declarations always give the same registry.
  */
-import { type AnyShape, type FieldNode, resolveShape, type Shape, type TypeNode } from './dsl.js';
+import { type AnyShape, type FieldNode, resolveShape, type TypeNode } from './dsl.js';
 
 export interface RegistryField {
   name: string | undefined;

@@ -1,5 +1,5 @@
 /** Runtime APIs reachable through `state_call` as `<Api>_<method>`, with their argument shapes. */
-import { type AnyShape, Bytes, Option, type Shape, Struct, u32, u64, Vec } from './dsl.js';
+import { type AnyShape, Bytes, Option, Struct, u32, u64, Vec } from './dsl.js';
 import {
   AccountId32,
   FeeDetails,

@@ -2,10 +2,10 @@
 import { buildMetadata } from './metadata.js';
 import {
   pallets,
-  type RuntimeParams,
   RuntimeCall,
   RuntimeError,
   RuntimeEvent,
+  type RuntimeParams,
   UncheckedExtrinsic,
 } from './outer.js';
 import { MultiAddress, MultiSignature } from './primitives.js';

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     process.stdout.write(`tao-node ${NODE_VERSION}\n`);
     return;
   }
-  const logger = pino({ level: cli.logLevel, base: undefined }, pino.destination(2));
+  const logger = pino({ level: cli.logLevel, base: null }, pino.destination(2));
   const dataHome = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
   const basePath = cli.basePath ?? (cli.tmp ? undefined : join(dataHome, 'tao-node'));
   const node = await startNode({
@@ -40,13 +40,19 @@ async function main(): Promise<void> {
       ? { rpcMaxSubscriptionsPerConnection: cli.rpcMaxSubscriptionsPerConnection }
       : {}),
     pool: {
-      ...(cli.poolLimit !== undefined ? { readyCount: cli.poolLimit, futureCount: Math.max(1, Math.floor(cli.poolLimit / 10)) } : {}),
+      ...(cli.poolLimit !== undefined
+        ? { readyCount: cli.poolLimit, futureCount: Math.max(1, Math.floor(cli.poolLimit / 10)) }
+        : {}),
       ...(cli.poolKbytes !== undefined ? { totalBytes: cli.poolKbytes * 1024 } : {}),
     },
     logger,
   });
   logger.info(
-    { basePath: node.basePath ?? '(memory)', best: node.chain.head.number, genesis: Buffer.from(node.chain.genesisHash).toString('hex') },
+    {
+      basePath: node.basePath ?? '(memory)',
+      best: node.chain.head.number,
+      genesis: Buffer.from(node.chain.genesisHash).toString('hex'),
+    },
     'taoscript node started',
   );
   if (node.metricsPort !== undefined)

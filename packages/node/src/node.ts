@@ -74,7 +74,9 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     store,
     runtime,
     genesis: {
-      balances: DEV_ACCOUNT_NAMES.map((n) => [devKeypair(n).publicKey, DEV_ENDOWMENT] as [Uint8Array, bigint]),
+      balances: DEV_ACCOUNT_NAMES.map(
+        (n) => [devKeypair(n).publicKey, DEV_ENDOWMENT] as [Uint8Array, bigint],
+      ),
       sudoKey: alice,
     },
     author: alice,
@@ -83,12 +85,17 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   });
   const pool = new TxPool(chain, verifier, opts.pool);
   const metrics = createNodeMetrics();
-  const sealer = new Sealer(chain, pool, opts.sealing, (err) => log.error({ err }, 'block authoring failed'));
+  const sealer = new Sealer(chain, pool, opts.sealing, (err) =>
+    log.error({ err }, 'block authoring failed'),
+  );
   chain.on('block', (b) => {
     metrics.bestBlock.set(b.number);
     metrics.finalizedBlock.set(b.number);
     metrics.extrinsicsTotal.inc(b.body.length);
-    log.debug({ number: b.number, hash: Buffer.from(b.hash).toString('hex'), extrinsics: b.body.length }, 'block');
+    log.debug(
+      { number: b.number, hash: Buffer.from(b.hash).toString('hex'), extrinsics: b.body.length },
+      'block',
+    );
   });
   pool.on('changed', () => {
     metrics.poolReady.set(pool.size.ready);
@@ -115,8 +122,8 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     subscriptions: defs.subscriptions,
     logger: log.child({ component: 'rpc' }),
     onCall: (method, ms) => {
-      metrics.rpcCalls.inc({ method });
-      metrics.rpcLatency.observe({ method }, ms / 1000);
+      metrics.rpcCalls.inc(1, { method });
+      metrics.rpcLatency.observe(ms / 1000, { method });
     },
     ...(opts.rpcMaxConnections !== undefined ? { maxConnections: opts.rpcMaxConnections } : {}),
     ...(opts.rpcMaxRequestBytes !== undefined ? { maxRequestBytes: opts.rpcMaxRequestBytes } : {}),
@@ -126,7 +133,11 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
   });
   const metricsServer =
     opts.prometheusPort !== undefined
-      ? await startMetricsServer({ port: opts.prometheusPort, metrics, host: opts.rpcExternal ? '0.0.0.0' : '127.0.0.1' })
+      ? await startMetricsServer({
+          port: opts.prometheusPort,
+          metrics,
+          host: opts.rpcExternal ? '0.0.0.0' : '127.0.0.1',
+        })
       : undefined;
   sealer.start();
   let closed = false;

@@ -9,8 +9,8 @@ import {
   runtimeApis,
   runtimeMetadata,
   System,
-  Tuple,
   TransactionValidity,
+  Tuple,
   UncheckedExtrinsic,
   u32,
   u64,
@@ -28,7 +28,11 @@ export class RuntimeApiError extends Error {
 
 const methods = new Map<string, AnyShape[]>();
 for (const api of runtimeApis(UncheckedExtrinsic))
-  for (const m of api.methods) methods.set(`${api.name}_${m.name}`, m.inputs.map((i) => i.shape));
+  for (const m of api.methods)
+    methods.set(
+      `${api.name}_${m.name}`,
+      m.inputs.map((i) => i.shape),
+    );
 
 /** Metadata versions this runtime can describe itself in. */
 export const METADATA_VERSIONS = [14, 15] as const;
@@ -45,7 +49,11 @@ export function metadataOf(runtime: Runtime, version: 14 | 15): Uint8Array {
   let md = m.get(version);
   if (!md) {
     md = runtimeMetadata(
-      { version: runtime.version, ss58Prefix: runtime.ss58Prefix, blockTimeMs: runtime.blockTimeMs },
+      {
+        version: runtime.version,
+        ss58Prefix: runtime.ss58Prefix,
+        blockTimeMs: runtime.blockTimeMs,
+      },
       version,
     );
     m.set(version, md);
@@ -61,7 +69,12 @@ export interface CallAt {
 }
 
 /** Executes `<Api>_<method>` with SCALE-encoded `args` and returns the SCALE-encoded result. */
-export function callRuntimeApi(runtime: Runtime, at: CallAt, method: string, args: Uint8Array): Uint8Array {
+export function callRuntimeApi(
+  runtime: Runtime,
+  at: CallAt,
+  method: string,
+  args: Uint8Array,
+): Uint8Array {
   const inputs = methods.get(method);
   if (!inputs) throw new RuntimeApiError(`Exported method ${method} is not found`);
   let decoded: unknown[];
@@ -71,7 +84,9 @@ export function callRuntimeApi(runtime: Runtime, at: CallAt, method: string, arg
     if (inputs.length > 0 && tuple.enc(decoded as never).length !== args.length)
       throw new Error('trailing bytes');
   } catch (err) {
-    throw new RuntimeApiError(`Could not decode the arguments of ${method}: ${(err as Error).message}`);
+    throw new RuntimeApiError(
+      `Could not decode the arguments of ${method}: ${(err as Error).message}`,
+    );
   }
   switch (method) {
     case 'Core_version':
@@ -104,10 +119,18 @@ export function callRuntimeApi(runtime: Runtime, at: CallAt, method: string, arg
         throw new RuntimeApiError(`Could not decode the extrinsic: ${(err as Error).message}`);
       }
       if (method === 'TransactionPaymentApi_query_info')
-        return RuntimeDispatchInfo.enc({ weight: q.weight, class: q.class, partial_fee: q.partial_fee });
+        return RuntimeDispatchInfo.enc({
+          weight: q.weight,
+          class: q.class,
+          partial_fee: q.partial_fee,
+        });
       return FeeDetails.enc({
         inclusion_fee: q.signed
-          ? { base_fee: q.parts.baseFee, len_fee: q.parts.lenFee, adjusted_weight_fee: q.parts.adjustedWeightFee }
+          ? {
+              base_fee: q.parts.baseFee,
+              len_fee: q.parts.lenFee,
+              adjusted_weight_fee: q.parts.adjustedWeightFee,
+            }
           : undefined,
         tip: 0n,
       });

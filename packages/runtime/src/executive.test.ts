@@ -24,7 +24,15 @@ const TAO = 1_000_000_000n;
 function devChain() {
   const runtime = new Runtime();
   const state = new MapState();
-  state.apply(runtime.genesis({ balances: [[alice.publicKey, 1000n * TAO], [bob.publicKey, 10n * TAO]], sudoKey: alice.publicKey }));
+  state.apply(
+    runtime.genesis({
+      balances: [
+        [alice.publicKey, 1000n * TAO],
+        [bob.publicKey, 10n * TAO],
+      ],
+      sudoKey: alice.publicKey,
+    }),
+  );
   let parentHash = blake2_256(new Uint8Array([1]));
   let parentRoot = stateRoot(new Uint8Array(32), new Map());
   const genesisHash = parentHash;
@@ -36,7 +44,12 @@ function devChain() {
     genesisHash,
     /** Runs one block with these extrinsics and returns each apply result. */
     block(xts: Uint8Array[], author: Uint8Array | null = alice.publicKey) {
-      const p: BlockParams = { number: number + 1, parentHash, parentStateRoot: parentRoot, author: author ?? undefined };
+      const p: BlockParams = {
+        number: number + 1,
+        parentHash,
+        parentStateRoot: parentRoot,
+        author: author ?? undefined,
+      };
       const b = runtime.beginBlock(state, p);
       b.setTimestamp(BigInt(1_000 * (number + 1)));
       const results = xts.map((x) => b.apply(x));
@@ -51,7 +64,13 @@ function devChain() {
       const key = signer.address();
       const nonce = opts.nonce ?? nonces.get(key) ?? 0;
       nonces.set(key, nonce + 1);
-      return signExtrinsic({ call, signer, nonce, genesisHash, ...(opts.tip !== undefined ? { tip: opts.tip } : {}) });
+      return signExtrinsic({
+        call,
+        signer,
+        nonce,
+        genesisHash,
+        ...(opts.tip !== undefined ? { tip: opts.tip } : {}),
+      });
     },
     free: (who: Uint8Array) => System.Account.get(state, who).data.free,
   };
@@ -90,7 +109,10 @@ describe('runtime: balances and fees', () => {
     const c = devChain();
     c.block([]);
     const issuance = Balances.TotalIssuance.get(c.state);
-    const xt = c.sign(alice, { type: 'System', value: { type: 'remark', value: { remark: new Uint8Array([1, 2]) } } });
+    const xt = c.sign(alice, {
+      type: 'System',
+      value: { type: 'remark', value: { remark: new Uint8Array([1, 2]) } },
+    });
     const fee = totalFee(computeFee(xt.length, callInfo(decodeExtrinsic(xt).call), 0n));
     c.block([xt], null);
     assert.equal(Balances.TotalIssuance.get(c.state), issuance - fee);
@@ -107,10 +129,15 @@ describe('runtime: balances and fees', () => {
     const { results, events } = c.block([xt]);
     const r = results[0];
     assert.ok(r?.ok && !r.outcome.ok);
-    assert.equal(describeDispatchError(r.outcome.ok ? assert.fail() : r.outcome.error), 'Token.NotExpendable');
+    assert.equal(
+      describeDispatchError(r.outcome.ok ? assert.fail() : r.outcome.error),
+      'Token.NotExpendable',
+    );
     assert.ok(c.free(bob.publicKey) < before);
     assert.equal(c.free(charlie.publicKey), 0n);
-    assert.ok(events.some((e) => e.event.type === 'System' && e.event.value.type === 'ExtrinsicFailed'));
+    assert.ok(
+      events.some((e) => e.event.type === 'System' && e.event.value.type === 'ExtrinsicFailed'),
+    );
   });
 
   it('reaps an account sent below the existential deposit and burns the dust', () => {
@@ -123,10 +150,28 @@ describe('runtime: balances and fees', () => {
     assert.equal(fee0, 0n);
     // Charlie sends everything but 100 rao (below ED) away with allow_death.
     const charlieFree = c.free(charlie.publicKey);
-    const call: RuntimeCall = { type: 'Balances', value: { type: 'transfer_allow_death', value: { dest: { type: 'Id', value: bob.publicKey }, value: charlieFree - 200_000n } } };
-    const fee = totalFee(computeFee(c.sign(charlie, call, { nonce: 0 }).length, callInfo(call), 0n));
+    const call: RuntimeCall = {
+      type: 'Balances',
+      value: {
+        type: 'transfer_allow_death',
+        value: { dest: { type: 'Id', value: bob.publicKey }, value: charlieFree - 200_000n },
+      },
+    };
+    const fee = totalFee(
+      computeFee(c.sign(charlie, call, { nonce: 0 }).length, callInfo(call), 0n),
+    );
     const amount = charlieFree - fee - 100n;
-    const xt = c.sign(charlie, { type: 'Balances', value: { type: 'transfer_allow_death', value: { dest: { type: 'Id', value: bob.publicKey }, value: amount } } }, { nonce: 0 });
+    const xt = c.sign(
+      charlie,
+      {
+        type: 'Balances',
+        value: {
+          type: 'transfer_allow_death',
+          value: { dest: { type: 'Id', value: bob.publicKey }, value: amount },
+        },
+      },
+      { nonce: 0 },
+    );
     const { results, events } = c.block([xt]);
     assert.ok(results[0]?.ok && results[0].outcome.ok);
     assert.equal(System.Account.tryGet(c.state, charlie.publicKey), undefined);
@@ -160,8 +205,16 @@ describe('runtime: balances and fees', () => {
     const c = devChain();
     c.block([]);
     const best = { number: 1, hash: c.block([]).hash };
-    const v0 = c.runtime.validateTransaction(c.state, best, c.sign(alice, transferKeepAlive(bob.publicKey, 1n * TAO), { nonce: 0 }));
-    const v2 = c.runtime.validateTransaction(c.state, best, c.sign(alice, transferKeepAlive(bob.publicKey, 1n * TAO), { nonce: 2, tip: 1000n }));
+    const v0 = c.runtime.validateTransaction(
+      c.state,
+      best,
+      c.sign(alice, transferKeepAlive(bob.publicKey, 1n * TAO), { nonce: 0 }),
+    );
+    const v2 = c.runtime.validateTransaction(
+      c.state,
+      best,
+      c.sign(alice, transferKeepAlive(bob.publicKey, 1n * TAO), { nonce: 2, tip: 1000n }),
+    );
     assert.equal(v0.type, 'Ok');
     assert.equal(v2.type, 'Ok');
     if (v0.type !== 'Ok' || v2.type !== 'Ok') return;
@@ -177,7 +230,10 @@ describe('runtime: sudo and utility', () => {
     c.block([]);
     const inner: RuntimeCall = {
       type: 'Balances',
-      value: { type: 'force_set_balance', value: { who: { type: 'Id', value: charlie.publicKey }, new_free: 77n * TAO } },
+      value: {
+        type: 'force_set_balance',
+        value: { who: { type: 'Id', value: charlie.publicKey }, new_free: 77n * TAO },
+      },
     };
     const ok = c.sign(alice, { type: 'Sudo', value: { type: 'sudo', value: { call: inner } } });
     const notKey = c.sign(bob, { type: 'Sudo', value: { type: 'sudo', value: { call: inner } } });
@@ -190,7 +246,10 @@ describe('runtime: sudo and utility', () => {
     assert.equal(c.free(alice.publicKey), aliceBefore);
     const r1 = results[1];
     assert.ok(r1?.ok && !r1.outcome.ok);
-    assert.equal(describeDispatchError(r1.outcome.ok ? assert.fail() : r1.outcome.error), 'Sudo.RequireSudo');
+    assert.equal(
+      describeDispatchError(r1.outcome.ok ? assert.fail() : r1.outcome.error),
+      'Sudo.RequireSudo',
+    );
     assert.ok(events.some((e) => e.event.type === 'Sudo' && e.event.value.type === 'Sudid'));
     assert.ok(Balances.TotalIssuance.get(c.state) > issuance);
     assert.deepEqual(Sudo.Key.get(c.state), alice.publicKey);
@@ -201,17 +260,32 @@ describe('runtime: sudo and utility', () => {
     c.block([]);
     const good = transferKeepAlive(charlie.publicKey, TAO);
     const bad = transferKeepAlive(charlie.publicKey, 10_000n * TAO);
-    const all = c.sign(alice, { type: 'Utility', value: { type: 'batch_all', value: { calls: [good, bad] } } });
+    const all = c.sign(alice, {
+      type: 'Utility',
+      value: { type: 'batch_all', value: { calls: [good, bad] } },
+    });
     c.block([all]);
     assert.equal(c.free(charlie.publicKey), 0n);
-    const batch = c.sign(alice, { type: 'Utility', value: { type: 'batch', value: { calls: [good, bad, good] } } });
+    const batch = c.sign(alice, {
+      type: 'Utility',
+      value: { type: 'batch', value: { calls: [good, bad, good] } },
+    });
     const { events } = c.block([batch]);
     assert.equal(c.free(charlie.publicKey), TAO);
-    assert.ok(events.some((e) => e.event.type === 'Utility' && e.event.value.type === 'BatchInterrupted'));
-    const force = c.sign(alice, { type: 'Utility', value: { type: 'force_batch', value: { calls: [good, bad, good] } } });
+    assert.ok(
+      events.some((e) => e.event.type === 'Utility' && e.event.value.type === 'BatchInterrupted'),
+    );
+    const force = c.sign(alice, {
+      type: 'Utility',
+      value: { type: 'force_batch', value: { calls: [good, bad, good] } },
+    });
     const { events: ev2 } = c.block([force]);
     assert.equal(c.free(charlie.publicKey), 3n * TAO);
-    assert.ok(ev2.some((e) => e.event.type === 'Utility' && e.event.value.type === 'BatchCompletedWithErrors'));
+    assert.ok(
+      ev2.some(
+        (e) => e.event.type === 'Utility' && e.event.value.type === 'BatchCompletedWithErrors',
+      ),
+    );
   });
 
   it('root-only calls are refused to signed origins', () => {
@@ -219,7 +293,10 @@ describe('runtime: sudo and utility', () => {
     c.block([]);
     const xt = c.sign(bob, {
       type: 'Balances',
-      value: { type: 'force_set_balance', value: { who: { type: 'Id', value: bob.publicKey }, new_free: 1n } },
+      value: {
+        type: 'force_set_balance',
+        value: { who: { type: 'Id', value: bob.publicKey }, new_free: 1n },
+      },
     });
     const { results } = c.block([xt]);
     const r = results[0];

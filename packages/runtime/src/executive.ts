@@ -3,15 +3,18 @@
  * validation and the runtime APIs. Pure: the node passes state, block numbers and time in.
  */
 import {
-  BLOCK_HASH_COUNT,
+  AccountId32,
   Balances,
-  decodeExtrinsic,
-  encodeExtrinsic,
+  BLOCK_HASH_COUNT,
+  Bytes,
   type DecodedExtrinsic,
+  type DigestItem,
   type DispatchError,
-  EXTRINSIC_BASE_WEIGHT,
-  encodeImplicit,
+  decodeExtrinsic,
   type EventRecord,
+  EXTRINSIC_BASE_WEIGHT,
+  encodeExtrinsic,
+  encodeImplicit,
   eraBirth,
   Header,
   type InvalidTransaction,
@@ -21,20 +24,17 @@ import {
   NORMAL_DISPATCH_RATIO_PERCENT,
   type RuntimeCall,
   type RuntimeVersion,
-  signingPayload,
   Sudo,
   System,
   SystemEvents,
+  signingPayload,
   Timestamp,
   type TransactionValidity,
   type TransactionValidityError,
   Tuple,
   u32,
   Vec,
-  Bytes,
-  AccountId32,
   type Weight,
-  type DigestItem,
 } from '@taoscript/chain-types';
 import { blake2_256, concatBytes, fromHex } from '@taoscript/codec';
 import { ed25519Verify, sr25519Verify } from '@taoscript/crypto';
@@ -169,7 +169,13 @@ export class Runtime {
     if (cfg.sudoKey) Sudo.Key.set(ov, cfg.sudoKey);
     System.BlockHash.set(ov, 0, HASH69);
     System.ParentHash.set(ov, HASH69);
-    ov.set(CODE_KEY, cfg.code ?? new TextEncoder().encode(`taoscript:${this.version.spec_name}:${this.version.spec_version}`));
+    ov.set(
+      CODE_KEY,
+      cfg.code ??
+        new TextEncoder().encode(
+          `taoscript:${this.version.spec_name}:${this.version.spec_version}`,
+        ),
+    );
     return ov.changes();
   }
 
@@ -206,7 +212,9 @@ export class Runtime {
     if ('error' in check) return { type: 'Err', value: check.error };
     const provides = [Tuple(AccountId32, u32).enc([check.who, check.nonce])];
     const requires =
-      check.nonce > check.accountNonce ? [Tuple(AccountId32, u32).enc([check.who, check.nonce - 1])] : [];
+      check.nonce > check.accountNonce
+        ? [Tuple(AccountId32, u32).enc([check.who, check.nonce - 1])]
+        : [];
     return {
       type: 'Ok',
       value: {
@@ -224,7 +232,9 @@ export class Runtime {
     base: StateReader,
     best: { number: number; hash: Uint8Array },
     xt: DecodedExtrinsic,
-  ): { type: SignatureType; signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array } | undefined {
+  ):
+    | { type: SignatureType; signature: Uint8Array; message: Uint8Array; publicKey: Uint8Array }
+    | undefined {
     if (!xt.signed) return undefined;
     const ov = new Overlay(base);
     System.BlockHash.set(ov, best.number, best.hash);
@@ -265,7 +275,8 @@ export class Runtime {
   ): SignedCheck | { error: TransactionValidityError } {
     const s = xt.signed;
     if (!s) return { error: invalid('Call') };
-    if (s.address.type !== 'Id') return { error: { type: 'Unknown', value: { type: 'CannotLookup' } } };
+    if (s.address.type !== 'Id')
+      return { error: { type: 'Unknown', value: { type: 'CannotLookup' } } };
     const who = s.address.value;
     // CheckNonZeroSender
     if (who.every((b) => b === 0)) return { error: invalid('BadSigner') };
@@ -277,7 +288,11 @@ export class Runtime {
     if (!opts.signatureChecked) {
       const payload = this.payloadFor(ov, xt, current);
       const sigType =
-        s.signature.type === 'Sr25519' ? 'sr25519' : s.signature.type === 'Ed25519' ? 'ed25519' : 'ecdsa';
+        s.signature.type === 'Sr25519'
+          ? 'sr25519'
+          : s.signature.type === 'Ed25519'
+            ? 'ed25519'
+            : 'ecdsa';
       if (!payload || !this.verify(sigType, s.signature.value, payload, who)) {
         // A mortal transaction whose period has passed verifies against an earlier birth block.
         if (s.extra.era.mortal && payload && this.expiredEra(ov, xt, current, sigType))
@@ -294,19 +309,24 @@ export class Runtime {
     const info = callInfo(xt.call);
     const len = xt.bytes.length;
     if (info.class !== 'Mandatory') {
-      const maxLen = info.class === 'Normal' ? Math.floor((MAX_BLOCK_LENGTH * 75) / 100) : MAX_BLOCK_LENGTH;
+      const maxLen =
+        info.class === 'Normal' ? Math.floor((MAX_BLOCK_LENGTH * 75) / 100) : MAX_BLOCK_LENGTH;
       const maxWeight =
         info.class === 'Normal'
           ? MAX_NORMAL_EXTRINSIC_WEIGHT.ref_time
           : MAXIMUM_BLOCK_WEIGHT.ref_time - EXTRINSIC_BASE_WEIGHT.ref_time;
-      if (len > maxLen || info.weight.ref_time > maxWeight) return { error: invalid('ExhaustsResources') };
+      if (len > maxLen || info.weight.ref_time > maxWeight)
+        return { error: invalid('ExhaustsResources') };
     }
     // ChargeTransactionPayment: the fee must be payable, keeping the existential deposit.
     const fee = totalFee(computeFee(len, info, s.extra.tip));
     const free = account.data.free - account.data.frozen;
-    if (fee > 0n && (free < fee || account.data.free - fee < 500n)) return { error: invalid('Payment') };
+    if (fee > 0n && (free < fee || account.data.free - fee < 500n))
+      return { error: invalid('Payment') };
     const death = s.extra.era.mortal ? birth + s.extra.era.period : Number.MAX_SAFE_INTEGER;
-    const longevity = s.extra.era.mortal ? BigInt(Math.max(death - current, 0)) : 0xffff_ffff_ffff_ffffn;
+    const longevity = s.extra.era.mortal
+      ? BigInt(Math.max(death - current, 0))
+      : 0xffff_ffff_ffff_ffffn;
     return {
       who,
       info,
@@ -318,7 +338,12 @@ export class Runtime {
     };
   }
 
-  private expiredEra(ov: Overlay, xt: DecodedExtrinsic, current: number, sigType: SignatureType): boolean {
+  private expiredEra(
+    ov: Overlay,
+    xt: DecodedExtrinsic,
+    current: number,
+    sigType: SignatureType,
+  ): boolean {
     const s = xt.signed;
     if (!s?.extra.era.mortal || !xt.extraBytes) return false;
     const period = s.extra.era.period;
@@ -340,7 +365,8 @@ export class Runtime {
           eraBlockHash: hash,
         }),
       );
-      if (this.verify(sigType, s.signature.value, payload, s.address.value as Uint8Array)) return true;
+      if (this.verify(sigType, s.signature.value, payload, s.address.value as Uint8Array))
+        return true;
     }
     return false;
   }
@@ -379,7 +405,8 @@ export class Runtime {
 
 function hexBytes(hex: string): Uint8Array {
   const out = new Uint8Array((hex.length - 2) / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
   return out;
 }
 
@@ -439,7 +466,13 @@ export class BlockBuilder {
       type: 'System',
       value: {
         type: 'ExtrinsicSuccess',
-        value: { dispatch_info: { weight: info.weight, class: { type: 'Mandatory' }, pays_fee: { type: 'Yes' } } },
+        value: {
+          dispatch_info: {
+            weight: info.weight,
+            class: { type: 'Mandatory' },
+            pays_fee: { type: 'Yes' },
+          },
+        },
       },
     });
     return bytes;
@@ -457,7 +490,8 @@ export class BlockBuilder {
     } catch {
       return { ok: false, error: invalid('Call') };
     }
-    if (!decoded.signed) return { ok: false, error: { type: 'Unknown', value: { type: 'NoUnsignedValidator' } } };
+    if (!decoded.signed)
+      return { ok: false, error: { type: 'Unknown', value: { type: 'NoUnsignedValidator' } } };
     const ov = this.overlay;
     ov.begin();
     const check = this.runtime.checkSigned(ov, decoded, this.p.number, 'apply', opts);
@@ -485,7 +519,9 @@ export class BlockBuilder {
       this.events.length = eventsBefore;
       return { ok: false, error: invalid('Payment') };
     }
-    const outcome = ov.transactional(() => this.runtime.dispatch(ctx, { type: 'Signed', who: check.who }, decoded.call));
+    const outcome = ov.transactional(() =>
+      this.runtime.dispatch(ctx, { type: 'Signed', who: check.who }, decoded.call),
+    );
     // Post-dispatch: refund what Pays::No waives, then pay the author.
     const paysFee = outcome.post?.paysFee ?? check.info.paysFee;
     const tip = decoded.signed.extra.tip;
@@ -556,7 +592,16 @@ export function stateRoot(parentRoot: Uint8Array, changes: Changes): Uint8Array 
   const parts: Uint8Array[] = [parentRoot];
   for (const k of keys) {
     const v = changes.get(k);
-    parts.push(blake2_256(concatBytes(fromHex(k), v === null || v === undefined ? new Uint8Array([0]) : concatBytes(new Uint8Array([1]), blake2_256(v)))));
+    parts.push(
+      blake2_256(
+        concatBytes(
+          fromHex(k),
+          v === null || v === undefined
+            ? new Uint8Array([0])
+            : concatBytes(new Uint8Array([1]), blake2_256(v)),
+        ),
+      ),
+    );
   }
   return blake2_256(concatBytes(...parts));
 }

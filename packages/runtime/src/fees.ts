@@ -21,7 +21,10 @@ export interface DispatchInfo {
   paysFee: 'Yes' | 'No';
 }
 
-const w = (refTime: bigint, proofSize = 0n): Weight => ({ ref_time: refTime, proof_size: proofSize });
+const w = (refTime: bigint, proofSize = 0n): Weight => ({
+  ref_time: refTime,
+  proof_size: proofSize,
+});
 const add = (a: Weight, b: Weight): Weight => ({
   ref_time: a.ref_time + b.ref_time,
   proof_size: a.proof_size + b.proof_size,
@@ -45,7 +48,11 @@ export function callInfo(call: RuntimeCall): DispatchInfo {
         case 'remark_with_event':
           return normal(w(2_000_000n + 1_400n * BigInt(c.value.remark.length)));
         default:
-          return { weight: w(MAXIMUM_BLOCK_WEIGHT.ref_time / 10n), class: 'Operational', paysFee: 'Yes' };
+          return {
+            weight: w(MAXIMUM_BLOCK_WEIGHT.ref_time / 10n),
+            class: 'Operational',
+            paysFee: 'Yes',
+          };
       }
     }
     case 'Timestamp':
@@ -60,7 +67,8 @@ export function callInfo(call: RuntimeCall): DispatchInfo {
       const c = call.value;
       if (c.type === 'batch' || c.type === 'batch_all' || c.type === 'force_batch') {
         let total = w(5_000_000n + 4_000_000n * BigInt(c.value.calls.length));
-        for (const inner of c.value.calls as RuntimeCall[]) total = add(total, callInfo(inner).weight);
+        for (const inner of c.value.calls as RuntimeCall[])
+          total = add(total, callInfo(inner).weight);
         return normal(total);
       }
       if (c.type === 'with_weight') return normal(c.value.weight);

@@ -2,8 +2,9 @@
  * A layered write overlay over a read-only state. Each layer can be committed into the one below
  * or discarded, which gives dispatch its transactional semantics (a failed call leaves nothing).
  */
-import { fromHex, toHex } from '@taoscript/codec';
+
 import type { StateRW } from '@taoscript/chain-types';
+import { fromHex, toHex } from '@taoscript/codec';
 
 /** What the runtime reads state from: the node's store at the parent block, or a map in tests. */
 export interface StateReader {
@@ -44,10 +45,15 @@ export class Overlay implements StateRW, StateReader {
     const merged = new Map<string, boolean>();
     for (const layer of this.layers)
       for (const [k, v] of layer)
-        if (k.startsWith(prefixHex) && (startHex === undefined || k > startHex)) merged.set(k, v !== null);
+        if (k.startsWith(prefixHex) && (startHex === undefined || k > startHex))
+          merged.set(k, v !== null);
     const out: string[] = [];
     // Read enough base keys to fill the page even if some were deleted above.
-    const baseKeys = this.base.keys(prefix, startKey, limit === Number.POSITIVE_INFINITY ? undefined : limit + merged.size);
+    const baseKeys = this.base.keys(
+      prefix,
+      startKey,
+      limit === Number.POSITIVE_INFINITY ? undefined : limit + merged.size,
+    );
     for (const key of baseKeys) {
       const k = toHex(key);
       if (!merged.has(k)) out.push(k);

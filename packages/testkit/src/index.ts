@@ -60,3 +60,4 @@ export function transferKeepAlive(dest: Uint8Array, value: bigint): RuntimeCall 
     value: { type: 'transfer_keep_alive', value: { dest: { type: 'Id', value: dest }, value } },
   };
 }
+export * from './spawn.js';

@@ -1,5 +1,5 @@
 /** pallet_sudo (index 12): the sudo key dispatches calls as root. */
-import { type AnyShape, Enum, Lazy, Option, type Shape, type ShapeType, typed } from '../dsl.js';
+import { type AnyShape, Enum, Lazy, Option, type ShapeType, typed } from '../dsl.js';
 import { errorEnum, plainOptional } from '../pallet.js';
 import { AccountId32, DispatchResult, MultiAddress, Weight } from '../primitives.js';
 

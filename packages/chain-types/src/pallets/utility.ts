@@ -1,15 +1,5 @@
 /** Subtensor's utility pallet (index 11): batch, batch_all, force_batch. */
-import {
-  type AnyShape,
-  Enum,
-  Lazy,
-  type Shape,
-  type ShapeType,
-  typed,
-  u16,
-  u32,
-  Vec,
-} from '../dsl.js';
+import { type AnyShape, Enum, Lazy, type ShapeType, typed, u16, u32, Vec } from '../dsl.js';
 import { errorEnum } from '../pallet.js';
 import { DispatchError, DispatchResult, Weight } from '../primitives.js';
 

@@ -54,7 +54,10 @@ export function setFree(ctx: DispatchContext, who: Uint8Array, free: bigint): vo
       if (free > 0n) {
         const ti = Balances.TotalIssuance.get(ctx.state);
         Balances.TotalIssuance.set(ctx.state, ti - free);
-        ctx.deposit({ type: 'Balances', value: { type: 'DustLost', value: { account: who, amount: free } } });
+        ctx.deposit({
+          type: 'Balances',
+          value: { type: 'DustLost', value: { account: who, amount: free } },
+        });
       }
       if (existed) {
         System.Account.remove(ctx.state, who);
@@ -94,7 +97,8 @@ export function transfer(
   const dst = account(ctx, to);
   const newTo = dst.data.free + amount;
   if (newTo < EXISTENTIAL_DEPOSIT) return fail(token('BelowMinimum'));
-  if (newTo > 0xffff_ffff_ffff_ffffn) return fail({ type: 'Arithmetic', value: { type: 'Overflow' } });
+  if (newTo > 0xffff_ffff_ffff_ffffn)
+    return fail({ type: 'Arithmetic', value: { type: 'Overflow' } });
   setFree(ctx, from, newFrom);
   setFree(ctx, to, newTo);
   ctx.deposit({ type: 'Balances', value: { type: 'Transfer', value: { from, to, amount } } });
@@ -102,7 +106,11 @@ export function transfer(
 }
 
 /** Balances' calls. */
-export function dispatchBalances(ctx: DispatchContext, origin: Origin, call: BalancesCall): DispatchOutcome {
+export function dispatchBalances(
+  ctx: DispatchContext,
+  origin: Origin,
+  call: BalancesCall,
+): DispatchOutcome {
   switch (call.type) {
     case 'transfer_allow_death':
     case 'transfer_keep_alive': {
@@ -137,7 +145,10 @@ export function dispatchBalances(ctx: DispatchContext, origin: Origin, call: Bal
       const ti = Balances.TotalIssuance.get(ctx.state);
       Balances.TotalIssuance.set(ctx.state, ti - old + newFree);
       setFree(ctx, who, newFree);
-      ctx.deposit({ type: 'Balances', value: { type: 'BalanceSet', value: { who, free: newFree } } });
+      ctx.deposit({
+        type: 'Balances',
+        value: { type: 'BalanceSet', value: { who, free: newFree } },
+      });
       return OK;
     }
     case 'burn': {
@@ -150,7 +161,10 @@ export function dispatchBalances(ctx: DispatchContext, origin: Origin, call: Bal
       const ti = Balances.TotalIssuance.get(ctx.state);
       Balances.TotalIssuance.set(ctx.state, ti - amount);
       setFree(ctx, origin.who, left);
-      ctx.deposit({ type: 'Balances', value: { type: 'Burned', value: { who: origin.who, amount } } });
+      ctx.deposit({
+        type: 'Balances',
+        value: { type: 'Burned', value: { who: origin.who, amount } },
+      });
       return OK;
     }
   }
@@ -169,7 +183,11 @@ export function withdrawFee(ctx: DispatchContext, who: Uint8Array, amount: bigin
 }
 
 /** Credits an amount (fees to the author, refunds); burns it if it cannot be credited. */
-export function depositCredit(ctx: DispatchContext, who: Uint8Array | undefined, amount: bigint): void {
+export function depositCredit(
+  ctx: DispatchContext,
+  who: Uint8Array | undefined,
+  amount: bigint,
+): void {
   if (amount === 0n) return;
   const info = who ? account(ctx, who) : undefined;
   if (!who || !info || (!exists(info) && amount < EXISTENTIAL_DEPOSIT)) {

@@ -34,8 +34,13 @@ export function dispatchSudo(
   switch (call.type) {
     case 'sudo':
     case 'sudo_unchecked_weight': {
-      const inner = ctx.state.transactional(() => dispatch(ctx, { type: 'Root' }, call.value.call as RuntimeCall));
-      ctx.deposit({ type: 'Sudo', value: { type: 'Sudid', value: { sudo_result: asResult(inner) } } });
+      const inner = ctx.state.transactional(() =>
+        dispatch(ctx, { type: 'Root' }, call.value.call as RuntimeCall),
+      );
+      ctx.deposit({
+        type: 'Sudo',
+        value: { type: 'Sudid', value: { sudo_result: asResult(inner) } },
+      });
       return { ok: true, post: { paysFee: 'No' } };
     }
     case 'sudo_as': {
@@ -44,7 +49,10 @@ export function dispatchSudo(
       const inner = ctx.state.transactional(() =>
         dispatch(ctx, { type: 'Signed', who }, call.value.call as RuntimeCall),
       );
-      ctx.deposit({ type: 'Sudo', value: { type: 'SudoAsDone', value: { sudo_result: asResult(inner) } } });
+      ctx.deposit({
+        type: 'Sudo',
+        value: { type: 'SudoAsDone', value: { sudo_result: asResult(inner) } },
+      });
       return { ok: true, post: { paysFee: 'No' } };
     }
     case 'set_key': {

@@ -1,12 +1,26 @@
 /** frame_system's calls. */
 import { System, type SystemCall } from '@taoscript/chain-types';
 import { blake2_256 } from '@taoscript/codec';
-import { BAD_ORIGIN, type DispatchContext, type DispatchOutcome, fail, moduleError, OK, type Origin } from '../dispatch.js';
+import {
+  BAD_ORIGIN,
+  type DispatchContext,
+  type DispatchOutcome,
+  fail,
+  moduleError,
+  OK,
+  type Origin,
+} from '../dispatch.js';
 
 export const CODE_KEY = new Uint8Array([0x3a, 0x63, 0x6f, 0x64, 0x65]); // ":code"
-export const HEAP_PAGES_KEY = new Uint8Array([0x3a, 0x68, 0x65, 0x61, 0x70, 0x70, 0x61, 0x67, 0x65, 0x73]); // ":heappages"
+export const HEAP_PAGES_KEY = new Uint8Array([
+  0x3a, 0x68, 0x65, 0x61, 0x70, 0x70, 0x61, 0x67, 0x65, 0x73,
+]); // ":heappages"
 
-export function dispatchSystem(ctx: DispatchContext, origin: Origin, call: SystemCall): DispatchOutcome {
+export function dispatchSystem(
+  ctx: DispatchContext,
+  origin: Origin,
+  call: SystemCall,
+): DispatchOutcome {
   switch (call.type) {
     case 'remark':
       return origin.type === 'None' ? fail(BAD_ORIGIN) : OK;
@@ -14,7 +28,10 @@ export function dispatchSystem(ctx: DispatchContext, origin: Origin, call: Syste
       if (origin.type !== 'Signed') return fail(BAD_ORIGIN);
       ctx.deposit({
         type: 'System',
-        value: { type: 'Remarked', value: { sender: origin.who, hash: blake2_256(call.value.remark) } },
+        value: {
+          type: 'Remarked',
+          value: { sender: origin.who, hash: blake2_256(call.value.remark) },
+        },
       });
       return OK;
     }
