@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { withLegacy } from '@polkadot-api/ws-middleware';
+import { getWsProvider as getRawWsProvider } from '@polkadot-api/ws-provider';
+import { devKeypair, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { createClient, type PolkadotClient } from 'polkadot-api';
+import { getPolkadotSigner } from 'polkadot-api/signer';
+import { getWsProvider } from 'polkadot-api/ws';
+import { WebSocket } from 'ws';
+
+const TAO = 1_000_000_000n;
+const alice = devKeypair('Alice');
+const bob = devKeypair('Bob');
+const signer = getPolkadotSigner(alice.publicKey, 'Sr25519', (m) => alice.sign(m));
+
+/** The same checks over each surface polkadot-api 2.x can use. */
+function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) => PolkadotClient) {
+  describe(`polkadot-api 2.x over the ${surface}`, () => {
+    let node: SpawnedNode;
+    let client: PolkadotClient;
+    before(async () => {
+      node = await spawnNode(['--dev', '--tmp', '--rpc-port', '0', '--sealing', '100']);
+      client = connect(node.wsUrl);
+    });
+    after(async () => {
+      client?.destroy();
+      await node?.stop();
+    });
+
+    it('follows finalized blocks and reads System.Account', async () => {
+      const first = await client.getFinalizedBlock();
+      const api = client.getUnsafeApi();
+      const acct = await api.query.System.Account.getValue(alice.address());
+      assert.ok((acct as { data: { free: bigint } }).data.free > 1000n * TAO);
+      const later = await new Promise<{ number: number; hash: string }>((resolve) => {
+        const sub = client.finalizedBlock$.subscribe((b) => {
+          if (b.number > first.number) {
+            sub.unsubscribe();
+            resolve(b);
+          }
+        });
+      });
+      assert.ok(later.number > first.number);
+      // The hash the client derives from the header equals the node's.
+      const header = await client.getBlockHeader(later.hash);
+      assert.equal(header.number, later.number);
+    });
+
+    it('submits transfer_keep_alive and sees it finalized with events and fee', async () => {
+      const api = client.getUnsafeApi();
+      const before = (
+        (await api.query.System.Account.getValue(bob.address())) as { data: { free: bigint } }
+      ).data.free;
+      const tx = api.tx.Balances.transfer_keep_alive({
+        dest: { type: 'Id', value: bob.address() },
+        value: 3n * TAO,
+      });
+      const res = await tx.signAndSubmit(signer);
+      assert.equal(res.ok, true);
+      const names = res.events.map(
+        (e: { type: string; value: { type: string } }) => `${e.type}.${e.value.type}`,
+      );
+      assert.ok(names.includes('Balances.Transfer'), names.join(','));
+      const paid = res.events.find(
+        (e: { type: string; value: { type: string } }) => e.type === 'TransactionPayment',
+      );
+      assert.ok(paid && (paid.value as { value: { actual_fee: bigint } }).value.actual_fee > 0n);
+      const afterAcct = (await api.query.System.Account.getValue(bob.address(), {
+        at: res.block.hash,
+      })) as { data: { free: bigint } };
+      assert.equal(afterAcct.data.free, before + 3n * TAO);
+    });
+
+    it('runs Sudo.sudo(force_set_balance) and Utility.batch_all', async () => {
+      const api = client.getUnsafeApi();
+      const eve = devKeypair('Eve').address();
+      const set = api.tx.Balances.force_set_balance({
+        who: { type: 'Id', value: eve },
+        new_free: 5n * TAO,
+      });
+      const r1 = await api.tx.Sudo.sudo({ call: set.decodedCall }).signAndSubmit(signer);
+      assert.equal(r1.ok, true);
+      const t = api.tx.Balances.transfer_keep_alive({
+        dest: { type: 'Id', value: eve },
+        value: TAO,
+      });
+      const r2 = await api.tx.Utility.batch_all({
+        calls: [t.decodedCall, t.decodedCall],
+      }).signAndSubmit(signer);
+      assert.equal(r2.ok, true);
+      const acct = (await api.query.System.Account.getValue(eve, { at: r2.block.hash })) as {
+        data: { free: bigint };
+      };
+      assert.equal(acct.data.free, 7n * TAO);
+    });
+  });
+}
+
+suite('legacy', (url) =>
+  createClient(
+    getRawWsProvider(url, { websocketClass: WebSocket as never, middleware: withLegacy } as never),
+  ));
+suite('new JSON-RPC spec', (url) =>
+  createClient(getWsProvider(url, { websocketClass: WebSocket as never })));
