@@ -13,6 +13,10 @@ const alice = devKeypair('Alice');
 const bob = devKeypair('Bob');
 const signer = getPolkadotSigner(alice.publicKey, 'Sr25519', (m) => alice.sign(m));
 
+/** The untyped API: these tests use no generated descriptors. */
+// biome-ignore lint/suspicious/noExplicitAny: the unsafe API is dynamically shaped by metadata.
+const unsafe = (client: PolkadotClient): any => client.getUnsafeApi();
+
 /** The same checks over each surface polkadot-api 2.x can use. */
 function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) => PolkadotClient) {
   describe(`polkadot-api 2.x over the ${surface}`, () => {
@@ -29,7 +33,7 @@ function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) =
 
     it('follows finalized blocks and reads System.Account', async () => {
       const first = await client.getFinalizedBlock();
-      const api = client.getUnsafeApi();
+      const api = unsafe(client);
       const acct = await api.query.System.Account.getValue(alice.address());
       assert.ok((acct as { data: { free: bigint } }).data.free > 1000n * TAO);
       const later = await new Promise<{ number: number; hash: string }>((resolve) => {
@@ -47,7 +51,7 @@ function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) =
     });
 
     it('submits transfer_keep_alive and sees it finalized with events and fee', async () => {
-      const api = client.getUnsafeApi();
+      const api = unsafe(client);
       const before = (
         (await api.query.System.Account.getValue(bob.address())) as { data: { free: bigint } }
       ).data.free;
@@ -72,7 +76,7 @@ function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) =
     });
 
     it('runs Sudo.sudo(force_set_balance) and Utility.batch_all', async () => {
-      const api = client.getUnsafeApi();
+      const api = unsafe(client);
       const eve = devKeypair('Eve').address();
       const set = api.tx.Balances.force_set_balance({
         who: { type: 'Id', value: eve },

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import '@polkadot/api-augment';
 import { ApiPromise, HttpProvider, WsProvider } from '@polkadot/api';
 import { Keyring } from '@polkadot/keyring';
+import type { ProviderInterface } from '@polkadot/rpc-provider/types';
 import { type SpawnedNode, spawnNode } from '@taoscript/testkit';
 
 const TAO = 1_000_000_000n;
@@ -15,7 +17,10 @@ describe('@polkadot/api against tao-node --dev', () => {
 
   before(async () => {
     node = await spawnNode(['--dev', '--tmp', '--rpc-port', '0', '--sealing', '100']);
-    api = await ApiPromise.create({ provider: new WsProvider(node.wsUrl), noInitWarn: true });
+    api = await ApiPromise.create({
+      provider: new WsProvider(node.wsUrl) as ProviderInterface,
+      noInitWarn: true,
+    });
   });
   after(async () => {
     await api?.disconnect();
@@ -118,7 +123,7 @@ describe('@polkadot/api against tao-node --dev', () => {
 
   it('works over HTTP too', async () => {
     const http = await ApiPromise.create({
-      provider: new HttpProvider(node.httpUrl),
+      provider: new HttpProvider(node.httpUrl) as ProviderInterface,
       noInitWarn: true,
     });
     try {
