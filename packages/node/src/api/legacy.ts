@@ -1,7 +1,7 @@
 /** The legacy Substrate JSON-RPC surface that @polkadot/api and polkadot-api 2.x use. */
 import { type Header, System } from '@taoscript/chain-types';
 import { blake2_256 as blake2, bytesEqual, ss58Decode, toHex } from '@taoscript/codec';
-import { callRuntimeApi, metadataOf, RuntimeApiError, type Runtime } from '@taoscript/runtime';
+import { callRuntimeApi, metadataOf, type Runtime, RuntimeApiError } from '@taoscript/runtime';
 import { z } from 'zod';
 import type { AuthoredBlock, Chain } from '../chain/chain.js';
 import { PoolError, type TxPool, type TxStatus } from '../chain/pool.js';
@@ -50,10 +50,17 @@ function toNumber(n: number | string): number {
 }
 
 /** Everything but subscriptions. */
-export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer: Sealer): Record<string, MethodDef<never>> {
+export function legacyMethods(
+  chain: Chain,
+  pool: TxPool,
+  info: NodeInfo,
+  sealer: Sealer,
+): Record<string, MethodDef<never>> {
   const runtime = chain.runtime;
-  const m = <P extends unknown[]>(params: z.ZodType<P>, handler: (p: P) => unknown): MethodDef<never> =>
-    ({ params, handler }) as unknown as MethodDef<never>;
+  const m = <P extends unknown[]>(
+    params: z.ZodType<P>,
+    handler: (p: P) => unknown,
+  ): MethodDef<never> => ({ params, handler }) as unknown as MethodDef<never>;
   const none = z.tuple([]);
 
   const getBlockHash = m(
@@ -75,7 +82,10 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
   const getBlock = m(z.tuple([hashParam.nullish()]), ([at]) => {
     const b = at ? chain.blockByHash(bytes(at)) : chain.head;
     if (!b) return null;
-    return { block: { header: headerJson(b.header), extrinsics: b.body.map(toHex) }, justifications: null };
+    return {
+      block: { header: headerJson(b.header), extrinsics: b.body.map(toHex) },
+      justifications: null,
+    };
   });
   const finalizedHead = m(none, () => toHex(chain.finalized.hash));
   const getStorage = m(z.tuple([hexParam, atParam]), ([key, at]) => {
@@ -96,7 +106,8 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
   const getKeysPaged = m(
     z.tuple([hexParam.nullish(), z.number().int().min(0), hexParam.nullish(), atParam]),
     ([prefix, count, startKey, at]) => {
-      if (count > 1000) throw new RpcError(-32602, 'Invalid params', `count ${count} exceeds the maximum of 1000`);
+      if (count > 1000)
+        throw new RpcError(-32602, 'Invalid params', `count ${count} exceeds the maximum of 1000`);
       const b = resolveAt(chain, at);
       const p = bytes(prefix ?? '0x');
       const start = startKey ? bytes(startKey) : undefined;
@@ -107,7 +118,11 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     const b = resolveAt(chain, at);
     const keys = chain.store.stateAt(b.number).keys(bytes(prefix), undefined, 10_001);
     if (keys.length > 10_000)
-      throw new RpcError(-32602, 'Invalid params', 'too many keys under this prefix; use state_getKeysPaged');
+      throw new RpcError(
+        -32602,
+        'Invalid params',
+        'too many keys under this prefix; use state_getKeysPaged',
+      );
     return keys.map(toHex);
   });
   const queryStorageAt = m(z.tuple([z.array(hexParam).max(1000), atParam]), ([keys, at]) => {
@@ -131,17 +146,25 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     resolveAt(chain, at);
     return runtimeVersionJson(runtime);
   });
-  const call = m(z.tuple([z.string().min(1).max(256), z.union([hexParam, z.literal('')]), atParam]), ([method, data, at]) => {
-    const b = resolveAt(chain, at);
-    try {
-      const out = callRuntimeApi(runtime, { state: chain.store.stateAt(b.number), number: b.number, hash: b.hash }, method, bytes(data === '' ? '0x' : data));
-      return toHex(out);
-    } catch (err) {
-      if (err instanceof RuntimeApiError)
-        throw new RpcError(4003, `Client error: Execution failed: ${err.message}`);
-      throw err;
-    }
-  });
+  const call = m(
+    z.tuple([z.string().min(1).max(256), z.union([hexParam, z.literal('')]), atParam]),
+    ([method, data, at]) => {
+      const b = resolveAt(chain, at);
+      try {
+        const out = callRuntimeApi(
+          runtime,
+          { state: chain.store.stateAt(b.number), number: b.number, hash: b.hash },
+          method,
+          bytes(data === '' ? '0x' : data),
+        );
+        return toHex(out);
+      } catch (err) {
+        if (err instanceof RuntimeApiError)
+          throw new RpcError(4003, `Client error: Execution failed: ${err.message}`);
+        throw err;
+      }
+    },
+  );
   const submit = m(z.tuple([hexParam]), async ([xt]) => {
     try {
       const r = await pool.submit(bytes(xt));
@@ -157,7 +180,11 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     try {
       q = runtime.queryInfo(raw, raw.length);
     } catch (err) {
-      throw new RpcError(-32602, 'Invalid params', `Unable to query dispatch info: ${(err as Error).message}`);
+      throw new RpcError(
+        -32602,
+        'Invalid params',
+        `Unable to query dispatch info: ${(err as Error).message}`,
+      );
     }
     return {
       weight: { ref_time: Number(q.weight.ref_time), proof_size: Number(q.weight.proof_size) },
@@ -172,12 +199,20 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     try {
       q = runtime.queryInfo(raw, raw.length);
     } catch (err) {
-      throw new RpcError(-32602, 'Invalid params', `Unable to query fee details: ${(err as Error).message}`);
+      throw new RpcError(
+        -32602,
+        'Invalid params',
+        `Unable to query fee details: ${(err as Error).message}`,
+      );
     }
     const hex = (n: bigint) => `0x${n.toString(16)}`;
     return {
       inclusionFee: q.signed
-        ? { baseFee: hex(q.parts.baseFee), lenFee: hex(q.parts.lenFee), adjustedWeightFee: hex(q.parts.adjustedWeightFee) }
+        ? {
+            baseFee: hex(q.parts.baseFee),
+            lenFee: hex(q.parts.lenFee),
+            adjustedWeightFee: hex(q.parts.adjustedWeightFee),
+          }
         : null,
       tip: '0x0',
     };
@@ -198,17 +233,31 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     z.tuple([z.boolean(), z.boolean(), hashParam.nullish()]),
     async ([createEmpty, _finalize, parent]) => {
       if (parent && !bytesEqual(bytes(parent), chain.head.hash))
-        throw new RpcError(-32603, 'Internal error', 'this node builds only on its best block; parentHash must be the head');
+        throw new RpcError(
+          -32603,
+          'Internal error',
+          'this node builds only on its best block; parentHash must be the head',
+        );
       try {
         const b = await sealer.createBlock(createEmpty);
-        return { hash: toHex(b.hash), aux: { header_only: false, clear_justification_requests: false, needs_justification: false, bad_justification: false, is_new_best: true } };
+        return {
+          hash: toHex(b.hash),
+          aux: {
+            header_only: false,
+            clear_justification_requests: false,
+            needs_justification: false,
+            bad_justification: false,
+            is_new_best: true,
+          },
+        };
       } catch (err) {
         throw new RpcError(-32603, 'Internal error', (err as Error).message);
       }
     },
   );
   const finalizeBlock = m(z.tuple([hashParam, z.unknown().optional()]), ([hash]) => {
-    if (!chain.blockByHash(bytes(hash))) throw new RpcError(-32603, 'Internal error', `unknown block ${hash}`);
+    if (!chain.blockByHash(bytes(hash)))
+      throw new RpcError(-32603, 'Internal error', `unknown block ${hash}`);
     return true;
   });
 
@@ -223,7 +272,11 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
     system_localListenAddresses: m(none, () => []),
     system_peers: m(none, () => []),
     system_nodeRoles: m(none, () => ['Authority']),
-    system_syncState: m(none, () => ({ startingBlock: 0, currentBlock: chain.head.number, highestBlock: chain.head.number })),
+    system_syncState: m(none, () => ({
+      startingBlock: 0,
+      currentBlock: chain.head.number,
+      highestBlock: chain.head.number,
+    })),
     system_accountNextIndex: accountNextIndex,
     account_nextIndex: accountNextIndex,
     chain_getBlockHash: getBlockHash,
@@ -256,10 +309,10 @@ export function legacyMethods(chain: Chain, pool: TxPool, info: NodeInfo, sealer
   };
 }
 
-
 /** The legacy subscriptions: heads, runtime version, storage, and extrinsic status. */
 export function legacySubscriptions(chain: Chain, pool: TxPool): SubscriptionDef<never>[] {
-  const s = <P extends unknown[]>(def: SubscriptionDef<P>) => def as unknown as SubscriptionDef<never>;
+  const s = <P extends unknown[]>(def: SubscriptionDef<P>) =>
+    def as unknown as SubscriptionDef<never>;
   const heads = (subscribe: string[], unsubscribe: string[], notification: string) =>
     subscribe.map((name) =>
       s({
@@ -276,9 +329,17 @@ export function legacySubscriptions(chain: Chain, pool: TxPool): SubscriptionDef
       }),
     );
   const defs: SubscriptionDef<never>[] = [
-    ...heads(['chain_subscribeNewHeads', 'chain_subscribeNewHead', 'subscribe_newHead'], ['chain_unsubscribeNewHeads', 'chain_unsubscribeNewHead', 'unsubscribe_newHead'], 'chain_newHead'),
+    ...heads(
+      ['chain_subscribeNewHeads', 'chain_subscribeNewHead', 'subscribe_newHead'],
+      ['chain_unsubscribeNewHeads', 'chain_unsubscribeNewHead', 'unsubscribe_newHead'],
+      'chain_newHead',
+    ),
     ...heads(['chain_subscribeAllHeads'], ['chain_unsubscribeAllHeads'], 'chain_allHead'),
-    ...heads(['chain_subscribeFinalizedHeads', 'chain_subscribeFinalisedHeads'], ['chain_unsubscribeFinalizedHeads', 'chain_unsubscribeFinalisedHeads'], 'chain_finalizedHead'),
+    ...heads(
+      ['chain_subscribeFinalizedHeads', 'chain_subscribeFinalisedHeads'],
+      ['chain_unsubscribeFinalizedHeads', 'chain_unsubscribeFinalisedHeads'],
+      'chain_finalizedHead',
+    ),
     ...['state_subscribeRuntimeVersion', 'chain_subscribeRuntimeVersion'].map((name) =>
       s({
         subscribe: name,
@@ -297,7 +358,12 @@ export function legacySubscriptions(chain: Chain, pool: TxPool): SubscriptionDef
       notification: 'state_storage',
       params: z.tuple([z.array(hexParam).max(1000).nullish()]),
       start: ([keys], emit) => {
-        if (!keys) throw new RpcError(-32602, 'Invalid params', 'subscribing to all storage changes is not supported; pass a list of keys');
+        if (!keys)
+          throw new RpcError(
+            -32602,
+            'Invalid params',
+            'subscribing to all storage changes is not supported; pass a list of keys',
+          );
         const keyBytes = keys.map(bytes);
         const read = (n: number) => {
           const st = chain.store.stateAt(n);
@@ -313,7 +379,8 @@ export function legacySubscriptions(chain: Chain, pool: TxPool): SubscriptionDef
           const changes: [string, string | null][] = [];
           now.forEach((v, i) => {
             const prev = last[i];
-            const same = v === undefined ? prev === undefined : prev !== undefined && bytesEqual(v, prev);
+            const same =
+              v === undefined ? prev === undefined : prev !== undefined && bytesEqual(v, prev);
             if (!same) changes.push([keys[i] as string, v ? toHex(v) : null]);
           });
           last = now;

@@ -2,8 +2,8 @@
 import { DigestItem, type Header } from '@taoscript/chain-types';
 import { fromHex, isHex, toHex } from '@taoscript/codec';
 import { z } from 'zod';
-import { RpcError } from '../rpc/index.js';
 import type { BlockInfo, Chain } from '../chain/chain.js';
+import { RpcError } from '../rpc/index.js';
 
 /** A 0x-prefixed hex string (any even length). */
 export const hexParam = z.string().refine((s) => isHex(s) && s.length % 2 === 0, {
@@ -28,7 +28,10 @@ export function headerJson(h: Header) {
 
 /** Substrate's state RPC error for an unknown block. */
 export function unknownBlock(hash: string): RpcError {
-  return new RpcError(4003, `Client error: UnknownBlock: Header was not found in the database: ${hash}`);
+  return new RpcError(
+    4003,
+    `Client error: UnknownBlock: Header was not found in the database: ${hash}`,
+  );
 }
 
 /** The block a request names, or the best block. */

@@ -6,6 +6,8 @@ import { devKeypair, type SpawnedNode, spawnNode } from '@taoscript/testkit';
 import { createClient, type PolkadotClient } from 'polkadot-api';
 import { getPolkadotSigner } from 'polkadot-api/signer';
 import { getWsProvider } from 'polkadot-api/ws';
+import { createClient as createClientV1 } from 'polkadot-api-v1';
+import { getWsProvider as getWsProviderV1 } from 'polkadot-api-v1/ws-provider';
 import { WebSocket } from 'ws';
 
 const TAO = 1_000_000_000n;
@@ -18,8 +20,8 @@ const signer = getPolkadotSigner(alice.publicKey, 'Sr25519', (m) => alice.sign(m
 const unsafe = (client: PolkadotClient): any => client.getUnsafeApi();
 
 /** The same checks over each surface polkadot-api 2.x can use. */
-function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) => PolkadotClient) {
-  describe(`polkadot-api 2.x over the ${surface}`, () => {
+function suite(name: string, connect: (url: string) => PolkadotClient) {
+  describe(name, () => {
     let node: SpawnedNode;
     let client: PolkadotClient;
     before(async () => {
@@ -37,11 +39,13 @@ function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) =
       const acct = await api.query.System.Account.getValue(alice.address());
       assert.ok((acct as { data: { free: bigint } }).data.free > 1000n * TAO);
       const later = await new Promise<{ number: number; hash: string }>((resolve) => {
-        const sub = client.finalizedBlock$.subscribe((b) => {
-          if (b.number > first.number) {
-            sub.unsubscribe();
-            resolve(b);
-          }
+        // The observable may replay synchronously, before `subscribe` returns.
+        let done = false;
+        const sub: { unsubscribe(): void } = client.finalizedBlock$.subscribe((b) => {
+          if (done || b.number <= first.number) return;
+          done = true;
+          resolve(b);
+          setImmediate(() => sub.unsubscribe());
         });
       });
       assert.ok(later.number > first.number);
@@ -100,9 +104,12 @@ function suite(surface: 'legacy' | 'new JSON-RPC spec', connect: (url: string) =
   });
 }
 
-suite('legacy', (url) =>
+suite('polkadot-api 2.x over the legacy surface', (url) =>
   createClient(
     getRawWsProvider(url, { websocketClass: WebSocket as never, middleware: withLegacy } as never),
   ));
-suite('new JSON-RPC spec', (url) =>
+suite('polkadot-api 2.x over the new JSON-RPC spec', (url) =>
   createClient(getWsProvider(url, { websocketClass: WebSocket as never })));
+// polkadot-api 1.x (what subtensor's own TypeScript tests pin) follows only chainHead_v1.
+suite('polkadot-api 1.x over the new JSON-RPC spec', (url) =>
+  createClientV1(getWsProviderV1(url, { websocketClass: WebSocket as never } as never)) as never);
