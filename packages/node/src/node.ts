@@ -92,6 +92,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
     metrics.bestBlock.set(b.number);
     metrics.finalizedBlock.set(b.number);
     metrics.extrinsicsTotal.inc(b.body.length);
+    metrics.blockAuthorSeconds.observe(b.buildSeconds);
     log.debug(
       { number: b.number, hash: Buffer.from(b.hash).toString('hex'), extrinsics: b.body.length },
       'block',

@@ -12,6 +12,8 @@ export interface SpawnedNode {
   child: ChildProcess;
   /** Everything the node printed to stderr so far (for failure messages). */
   stderr(): string;
+  /** Everything the node printed to stdout so far. */
+  stdout(): string;
   /** SIGTERM and wait for exit. */
   stop(): Promise<void>;
   /** SIGKILL and wait for exit. */
@@ -56,6 +58,7 @@ export async function spawnNode(args: string[], timeoutMs = 30_000): Promise<Spa
     httpUrl: `http://127.0.0.1:${port}`,
     child,
     stderr: () => err,
+    stdout: () => out,
     stop: () => end('SIGTERM'),
     kill: () => end('SIGKILL'),
   };

@@ -3,13 +3,7 @@
  * Announces each block only after it is durable.
  */
 import { EventEmitter } from 'node:events';
-import {
-  Bytes,
-  type EventRecord,
-  Header,
-  SystemEvents,
-  Vec,
-} from '@taoscript/chain-types';
+import { Bytes, type EventRecord, Header, SystemEvents, Vec } from '@taoscript/chain-types';
 import { blake2_256, bytesEqual, toHex } from '@taoscript/codec';
 import {
   type ApplyResult,
@@ -32,6 +26,8 @@ export interface AuthoredBlock extends BlockInfo {
   events: EventRecord[];
   /** Per pool transaction: included, or refused with the reason. */
   results: { xt: Uint8Array; result: ApplyResult }[];
+  /** Seconds spent building the block (before the commit). */
+  buildSeconds: number;
 }
 
 export interface ChainOptions {
@@ -129,7 +125,13 @@ export class Chain extends EventEmitter<{ block: [AuthoredBlock] }> {
     if (cached) return cached;
     const b = this.store.block(hash);
     if (!b) return undefined;
-    const info = { hash: b.hash, number: b.number, header: Header.dec(b.header), headerBytes: b.header, body: b.body };
+    const info = {
+      hash: b.hash,
+      number: b.number,
+      header: Header.dec(b.header),
+      headerBytes: b.header,
+      body: b.body,
+    };
     this.remember(info);
     return info;
   }
@@ -164,7 +166,9 @@ export class Chain extends EventEmitter<{ block: [AuthoredBlock] }> {
    * announces it. Blocks are built one at a time.
    */
   authorBlock(
-    candidates: Iterable<Candidate> | ((builder: BlockBuilder) => { xt: Uint8Array; result: ApplyResult }[]),
+    candidates:
+      | Iterable<Candidate>
+      | ((builder: BlockBuilder) => { xt: Uint8Array; result: ApplyResult }[]),
   ): Promise<AuthoredBlock> {
     const run = this.building.then(() => this.buildAndCommit(candidates));
     this.building = run.catch(() => undefined);
@@ -172,9 +176,12 @@ export class Chain extends EventEmitter<{ block: [AuthoredBlock] }> {
   }
 
   private async buildAndCommit(
-    candidates: Iterable<Candidate> | ((builder: BlockBuilder) => { xt: Uint8Array; result: ApplyResult }[]),
+    candidates:
+      | Iterable<Candidate>
+      | ((builder: BlockBuilder) => { xt: Uint8Array; result: ApplyResult }[]),
   ): Promise<AuthoredBlock> {
     const parent = this.headInfo;
+    const started = performance.now();
     const builder = this.runtime.beginBlock(this.store.stateAt(parent.number), {
       number: parent.number + 1,
       parentHash: parent.hash,
@@ -187,10 +194,14 @@ export class Chain extends EventEmitter<{ block: [AuthoredBlock] }> {
     else {
       results = [];
       for (const c of candidates)
-        results.push({ xt: c.bytes, result: builder.apply(c.bytes, { signatureChecked: c.signatureChecked }) });
+        results.push({
+          xt: c.bytes,
+          result: builder.apply(c.bytes, { signatureChecked: c.signatureChecked }),
+        });
     }
     const { header, hash, changes, events } = builder.finalize();
     const headerBytes = Header.enc(header);
+    const buildSeconds = (performance.now() - started) / 1000;
     await this.store.commitBlock({
       hash,
       number: header.number,
@@ -207,6 +218,7 @@ export class Chain extends EventEmitter<{ block: [AuthoredBlock] }> {
       body: builder.extrinsics,
       events,
       results,
+      buildSeconds,
     };
     this.headInfo = info;
     this.remember(info);
