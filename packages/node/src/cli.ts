@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseSealing, type SealingMode } from './chain/sealing.js';
 
+/** What the flags asked for, with defaults filled in. */
 export interface CliOptions {
   dev: boolean;
   tmp: boolean;
@@ -20,6 +21,7 @@ export interface CliOptions {
   version: boolean;
 }
 
+/** The `--help` text. */
 export const USAGE = `Usage: tao-node [options]
 
   --dev                         Development chain: Alice is sudo and author, //Alice..//Ferdie funded,
@@ -27,7 +29,7 @@ export const USAGE = `Usage: tao-node [options]
   --tmp                         Keep the database in a temporary directory, removed on exit
   -d, --base-path <dir>         Database directory (default: $XDG_DATA_HOME/tao-node or ~/.local/share/tao-node)
   --rpc-port <port>             JSON-RPC port for HTTP and WebSocket (default 9944; 0 picks a free port)
-  --rpc-external                Listen on all interfaces instead of 127.0.0.1
+  --rpc-external                Listen on all interfaces instead of 127.0.0.1 (also --unsafe-rpc-external)
   --rpc-max-connections <n>     Maximum RPC connections (default 100)
   --rpc-max-request-size <MiB>  Maximum request size (default 15)
   --rpc-max-subscriptions-per-connection <n>  (default 1024)
@@ -36,10 +38,34 @@ export const USAGE = `Usage: tao-node [options]
   --prometheus-port <port>      Serve Prometheus metrics on this port (off unless given)
   --pool-limit <n>              Maximum ready transactions (default 8192)
   --pool-kbytes <n>             Maximum total size of pooled transactions (default 20480)
-  -l, --log <level>             trace | debug | info | warn | error (default info)
+  -l, --log <pattern>           trace | debug | info | warn | error | off (default info); Substrate's
+                                target=level directives (e.g. info,runtime=debug) are accepted
+  --no-telemetry                Accepted for compatibility (there is no telemetry)
   -h, --help                    This help
   -V, --version                 Print the version
 `;
+
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'off', 'silent'];
+
+/**
+ * Substrate's log pattern: comma-separated `level` or `target=level` directives. Targets are
+ * checked and ignored (one logger); the last bare level wins. Returns a pino level.
+ */
+function parseLog(pattern: string): string {
+  let level = 'info';
+  for (const part of pattern.split(',')) {
+    const directive = part.trim();
+    const eq = directive.indexOf('=');
+    const target = eq < 0 ? '' : directive.slice(0, eq);
+    const value = (eq < 0 ? directive : directive.slice(eq + 1)).toLowerCase();
+    if (!LEVELS.includes(value) || (eq >= 0 && !/^[A-Za-z0-9_:-]+$/.test(target)))
+      throw new CliError(
+        `--log takes trace, debug, info, warn, error or off (optionally as target=level, comma-separated); got "${pattern}"`,
+      );
+    if (eq < 0) level = value === 'off' ? 'silent' : value;
+  }
+  return level;
+}
 
 /** A flag the node refuses, with a one-line reason. */
 export class CliError extends Error {
@@ -50,12 +76,15 @@ function int(name: string, v: string | undefined, min: number, max: number): num
   if (v === undefined) return undefined;
   if (!/^[0-9]+$/.test(v)) throw new CliError(`--${name} takes a whole number, got "${v}"`);
   const n = Number(v);
-  if (n < min || n > max) throw new CliError(`--${name} must be between ${min} and ${max}, got ${n}`);
+  if (n < min || n > max)
+    throw new CliError(`--${name} must be between ${min} and ${max}, got ${n}`);
   return n;
 }
 
 /** Parses argv (without node and script). Throws CliError for bad flags. */
 export function parseCli(argv: string[]): CliOptions {
+  if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string'))
+    throw new TypeError('parseCli takes an array of strings (argv without node and script)');
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -68,6 +97,8 @@ export function parseCli(argv: string[]): CliOptions {
         'base-path': { type: 'string', short: 'd' },
         'rpc-port': { type: 'string' },
         'rpc-external': { type: 'boolean' },
+        'unsafe-rpc-external': { type: 'boolean' },
+        'no-telemetry': { type: 'boolean' },
         'rpc-max-connections': { type: 'string' },
         'rpc-max-request-size': { type: 'string' },
         'rpc-max-subscriptions-per-connection': { type: 'string' },
@@ -86,16 +117,17 @@ export function parseCli(argv: string[]): CliOptions {
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const dev = v.dev === true;
   const basePath = v['base-path'] as string | undefined;
-  if (basePath !== undefined && basePath.trim() === '') throw new CliError('--base-path must not be empty');
+  if (basePath !== undefined && basePath.trim() === '')
+    throw new CliError('--base-path must not be empty');
+  if (basePath !== undefined && v.tmp === true)
+    throw new CliError('--tmp and --base-path cannot be used together');
   let sealing: SealingMode;
   try {
     sealing = parseSealing((v.sealing as string | undefined) ?? (dev ? '250' : '12000'));
   } catch (err) {
     throw new CliError((err as Error).message);
   }
-  const level = (v.log as string | undefined) ?? 'info';
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(level))
-    throw new CliError(`--log must be one of trace, debug, info, warn, error; got "${level}"`);
+  const level = parseLog((v.log as string | undefined) ?? 'info');
   const mib = int('rpc-max-request-size', v['rpc-max-request-size'] as string | undefined, 1, 1024);
   const kb = int('pool-kbytes', v['pool-kbytes'] as string | undefined, 1, 4 * 1024 * 1024);
   return {
@@ -103,10 +135,15 @@ export function parseCli(argv: string[]): CliOptions {
     tmp: v.tmp === true || (dev && basePath === undefined),
     basePath,
     rpcPort: int('rpc-port', v['rpc-port'] as string | undefined, 0, 65535) ?? 9944,
-    rpcExternal: v['rpc-external'] === true,
+    rpcExternal: v['rpc-external'] === true || v['unsafe-rpc-external'] === true,
     sealing,
     prometheusPort: int('prometheus-port', v['prometheus-port'] as string | undefined, 0, 65535),
-    rpcMaxConnections: int('rpc-max-connections', v['rpc-max-connections'] as string | undefined, 1, 100_000),
+    rpcMaxConnections: int(
+      'rpc-max-connections',
+      v['rpc-max-connections'] as string | undefined,
+      1,
+      100_000,
+    ),
     rpcMaxRequestBytes: mib === undefined ? undefined : mib * 1024 * 1024,
     rpcMaxSubscriptionsPerConnection: int(
       'rpc-max-subscriptions-per-connection',
