@@ -59,9 +59,10 @@ export const MultiAddress = Enum(
 );
 export type MultiAddress = ShapeType<typeof MultiAddress>;
 
-const Ed25519Signature = Newtype({ path: ['sp_core', 'ed25519', 'Signature'] }, FixedBytes(64));
-const Sr25519Signature = Newtype({ path: ['sp_core', 'sr25519', 'Signature'] }, FixedBytes(64));
-const EcdsaSignature = Newtype({ path: ['sp_core', 'ecdsa', 'Signature'] }, FixedBytes(65));
+// sp-core's signature types describe themselves as bare byte arrays in subtensor's metadata.
+const Ed25519Signature = FixedBytes(64);
+const Sr25519Signature = FixedBytes(64);
+const EcdsaSignature = FixedBytes(65);
 
 export const MultiSignature = Enum(
   { path: ['sp_runtime', 'MultiSignature'] },
