@@ -20,7 +20,14 @@ import {
   unit,
   Vec,
 } from './dsl.js';
-import { type Era, EraShape, eraBirth, mortalEra } from './primitives.js';
+import {
+  AccountInfo,
+  AccountInfoGeneric,
+  type Era,
+  EraShape,
+  eraBirth,
+  mortalEra,
+} from './primitives.js';
 
 const seed = Number(process.env.FC_SEED ?? 1);
 const opts = { seed, numRuns: 200 };
@@ -111,6 +118,43 @@ describe('schema shapes round-trip', () => {
       period: 64,
       phase: 36,
     });
+  });
+});
+
+describe('hand-written codecs agree with the generic ones', () => {
+  it('AccountInfo', () => {
+    const u32a = fc.integer({ min: 0, max: 0xffffffff });
+    const u64a = fc.bigInt({ min: 0n, max: 2n ** 64n - 1n });
+    fc.assert(
+      fc.property(
+        fc.record(
+          {
+            nonce: u32a,
+            consumers: u32a,
+            providers: u32a,
+            sufficients: u32a,
+            data: fc.record(
+              {
+                free: u64a,
+                reserved: u64a,
+                frozen: u64a,
+                flags: fc.bigInt({ min: 0n, max: 2n ** 128n - 1n }),
+              },
+              { noNullPrototype: true },
+            ),
+          },
+          { noNullPrototype: true },
+        ),
+        (info) => {
+          const fast = AccountInfo.enc(info);
+          assert.deepEqual(fast, AccountInfoGeneric.enc(info));
+          assert.deepEqual(AccountInfo.dec(fast), info);
+          assert.deepEqual(AccountInfoGeneric.dec(fast), info);
+        },
+      ),
+      opts,
+    );
+    assert.throws(() => AccountInfo.dec(new Uint8Array(55)), /too short/);
   });
 });
 

@@ -1,5 +1,5 @@
 /** Pallet declarations: storage items, constants, and the calls/events/errors enums of one pallet. */
-import { bytesEqual, hashKey, type StorageHasher, storagePrefix } from '@taoscript/codec';
+import { bytesEqual, hashKey, type StorageHasher, storagePrefix, toHex } from '@taoscript/codec';
 import { type AnyShape, Enum, type EnumValue, type Shape, Tuple } from './dsl.js';
 
 /** Read access to state, as the runtime and the RPC layer both provide it. */
@@ -43,10 +43,7 @@ export class StorageItem<K extends unknown[], V> {
     const parts: Uint8Array[] = [this.prefix];
     let total = this.prefix.length;
     for (let k = 0; k < keys.length; k++) {
-      const h = hashKey(
-        this.hashers[k] as StorageHasher,
-        (this.keyShapes[k] as AnyShape).enc(keys[k]),
-      );
+      const h = this.hashPart(k, (this.keyShapes[k] as AnyShape).enc(keys[k]));
       parts.push(h);
       total += h.length;
     }
@@ -57,6 +54,22 @@ export class StorageItem<K extends unknown[], V> {
       o += p.length;
     }
     return out;
+  }
+
+  // Hashing dominates key building (accounts are looked up many times per block): remember
+  // recent hashes. The cache is bounded and cleared wholesale when full.
+  private readonly hashCache = new Map<string, Uint8Array>();
+  private hashPart(k: number, encoded: Uint8Array): Uint8Array {
+    const hasher = this.hashers[k] as StorageHasher;
+    if (hasher === 'Identity' || encoded.length > 64) return hashKey(hasher, encoded);
+    const id = `${k}:${toHex(encoded)}`;
+    let h = this.hashCache.get(id);
+    if (!h) {
+      if (this.hashCache.size >= 65_536) this.hashCache.clear();
+      h = hashKey(hasher, encoded);
+      this.hashCache.set(id, h);
+    }
+    return h;
   }
 
   /** The prefix shared by all entries whose first keys are `keys` (for iteration). */

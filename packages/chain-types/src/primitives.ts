@@ -27,6 +27,7 @@ import {
   u128,
   unit,
   Vec,
+  withCodec,
 } from './dsl.js';
 
 export const AccountId32 = Newtype(
@@ -248,7 +249,7 @@ export const AccountData = Struct(
 );
 export type AccountData = ShapeType<typeof AccountData>;
 
-export const AccountInfo = Struct(
+const AccountInfoStruct = Struct(
   { path: ['frame_system', 'AccountInfo'] },
   {
     nonce: typed(u32, 'Nonce'),
@@ -258,7 +259,48 @@ export const AccountInfo = Struct(
     data: typed(AccountData, 'AccountData'),
   },
 );
-export type AccountInfo = ShapeType<typeof AccountInfo>;
+export type AccountInfo = ShapeType<typeof AccountInfoStruct>;
+
+const ACCOUNT_INFO_BYTES = 56;
+/** `System.Account` is read and written several times per transfer: a fixed-layout codec. */
+const accountInfoCodec: Codec<AccountInfo> = createCodec(
+  (a) => {
+    const out = new Uint8Array(ACCOUNT_INFO_BYTES);
+    const v = new DataView(out.buffer);
+    v.setUint32(0, a.nonce, true);
+    v.setUint32(4, a.consumers, true);
+    v.setUint32(8, a.providers, true);
+    v.setUint32(12, a.sufficients, true);
+    v.setBigUint64(16, a.data.free, true);
+    v.setBigUint64(24, a.data.reserved, true);
+    v.setBigUint64(32, a.data.frozen, true);
+    v.setBigUint64(40, a.data.flags & 0xffff_ffff_ffff_ffffn, true);
+    v.setBigUint64(48, a.data.flags >> 64n, true);
+    return out;
+  },
+  createDecoder((input) => {
+    const at = cursorOf(input);
+    if (at + ACCOUNT_INFO_BYTES > input.length)
+      throw new RangeError('input too short for AccountInfo');
+    const v = new DataView(input.buffer, input.byteOffset + at, ACCOUNT_INFO_BYTES);
+    advanceCursor(input, ACCOUNT_INFO_BYTES);
+    return {
+      nonce: v.getUint32(0, true),
+      consumers: v.getUint32(4, true),
+      providers: v.getUint32(8, true),
+      sufficients: v.getUint32(12, true),
+      data: {
+        free: v.getBigUint64(16, true),
+        reserved: v.getBigUint64(24, true),
+        frozen: v.getBigUint64(32, true),
+        flags: v.getBigUint64(40, true) | (v.getBigUint64(48, true) << 64n),
+      },
+    };
+  }),
+);
+export const AccountInfo: Shape<AccountInfo> = withCodec(AccountInfoStruct, accountInfoCodec);
+/** The generic codec of the same shape (tests compare the two). */
+export const AccountInfoGeneric = AccountInfoStruct;
 
 const ConsensusEngineId = FixedBytes(4);
 

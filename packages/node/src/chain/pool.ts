@@ -100,6 +100,8 @@ export interface PoolTx {
   validUntil: number;
   /** The signature was verified against the payload it will be applied with. */
   signatureChecked: boolean;
+  /** The decoded form, handed to the block builder so it is not decoded again. */
+  decoded: DecodedExtrinsic;
 }
 
 /** Admission limits of a {@link TxPool}. */
@@ -157,6 +159,8 @@ function checkLimits(limits: PoolLimits): PoolLimits {
  */
 export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: [] }> {
   private readonly byHash = new Map<string, PoolTx>();
+  /** Pool transactions by the identity of their decoded bytes (what blocks carry). */
+  private readonly byBody = new WeakMap<Uint8Array, PoolTx>();
   private readonly senders = new Map<string, SenderQueue>();
   /** Transactions with a finite lifetime, checked after every block. */
   private readonly mortal = new Set<PoolTx>();
@@ -243,7 +247,8 @@ export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: 
         const ok = await this.verifier.verify({ ...job, type: job.type });
         // A block may have landed meanwhile; the check only counts if the payload is the same.
         const now = this.chain.head;
-        if (ok && now !== head) {
+        // Only a mortal era's birth-block hash can change; an immortal payload never does.
+        if (ok && now !== head && decoded.signed.extra.era.mortal) {
           const again = this.chain.runtime.signatureJob(
             this.chain.store.stateAt(now.number),
             now,
@@ -326,6 +331,7 @@ export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: 
       );
     }
     const tx: PoolTx = {
+      decoded,
       hash,
       hashHex,
       bytes,
@@ -370,6 +376,7 @@ export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: 
   /** Adds to the hash index and totals (not to a sender queue). */
   private remember(tx: PoolTx): void {
     this.byHash.set(tx.hashHex, tx);
+    this.byBody.set(tx.decoded.bytes, tx);
     this.bytes += tx.bytes.length;
     if (tx.validUntil !== NEVER) this.mortal.add(tx);
   }
@@ -465,7 +472,7 @@ export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: 
         drop(tx, INVALID_TEXT.AncientBirthBlock as string);
         continue;
       }
-      const result = builder.apply(tx.bytes, { signatureChecked: tx.signatureChecked });
+      const result = builder.apply(tx.decoded, { signatureChecked: tx.signatureChecked });
       if (result.ok) {
         out.push({ xt: tx.bytes, result });
         const next = this.senders.get(tx.sender)?.byNonce.get(tx.nonce + 1);
@@ -493,7 +500,9 @@ export class TxPool extends EventEmitter<{ status: [string, TxStatus]; changed: 
       if (q && !touched.has(sender)) touched.set(sender, q.accountNonce + q.readyRun);
     };
     block.body.forEach((xt, index) => {
-      const hashHex = toHex(blake2_256(xt));
+      // The builder keeps the very byte arrays the pool handed it: no need to hash them again.
+      const known = this.byBody.get(xt);
+      const hashHex = known ? known.hashHex : toHex(blake2_256(xt));
       const tx = this.byHash.get(hashHex);
       if (tx) {
         touch(tx.sender);

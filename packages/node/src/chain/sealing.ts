@@ -87,9 +87,11 @@ export class Sealer {
     });
   }
 
-  private schedule(ms: number): void {
-    if (this.stopped) return;
-    const due = Date.now() + ms;
+  /** Seals a block in `delay` ms, then keeps one block per interval. */
+  private schedule(delay: number): void {
+    if (this.stopped || this.mode.type !== 'interval') return;
+    const interval = this.mode.ms;
+    const due = Date.now() + delay;
     this.timer = setTimeout(async () => {
       this.timer = undefined;
       if (this.stopped) return;
@@ -98,9 +100,9 @@ export class Sealer {
       } catch (err) {
         this.onError(err);
       }
-      // Keep the cadence: the next block is due `ms` after this one was, not after it finished.
-      this.schedule(Math.max(0, due + ms - Date.now()));
-    }, ms);
+      // Keep the cadence: the next block is due one interval after this one was due.
+      this.schedule(Math.max(0, due + interval - Date.now()));
+    }, delay);
   }
 
   private maybeSealInstant(): void {
