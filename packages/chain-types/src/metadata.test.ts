@@ -43,8 +43,12 @@ describe('metadata', () => {
         ['Timestamp', 2],
         ['Balances', 5],
         ['TransactionPayment', 6],
+        ['SubtensorModule', 7],
         ['Utility', 11],
         ['Sudo', 12],
+        ['Commitments', 18],
+        ['AdminUtils', 19],
+        ['Swap', 28],
       ]);
       const extensions = md.asLatest.extrinsic.transactionExtensions.map((e) =>
         e.identifier.toString(),

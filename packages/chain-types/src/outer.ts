@@ -6,6 +6,13 @@ import { type AnyShape, Bytes, Enum, type ShapeType, Struct, u32, Vec } from './
 import { ExtraTuple } from './extensions.js';
 import { constant, type PalletDef, plain, storageItems } from './pallet.js';
 import {
+  ADMIN_UTILS_ERRORS,
+  AdminUtils,
+  AdminUtilsCall,
+  AdminUtilsError,
+  AdminUtilsEvent,
+} from './pallets/admin-utils.js';
+import {
   BALANCES_ERRORS,
   Balances,
   BalancesCall,
@@ -13,7 +20,27 @@ import {
   BalancesEvent,
   balancesConstants,
 } from './pallets/balances.js';
+import {
+  COMMITMENTS_ERRORS,
+  Commitments,
+  CommitmentsCall,
+  CommitmentsError,
+  CommitmentsEvent,
+  commitmentsConstants,
+} from './pallets/commitments.js';
+import { SubtensorCall } from './pallets/subtensor/calls.js';
+import { SUBTENSOR_ERRORS, SubtensorError } from './pallets/subtensor/errors.js';
+import { SubtensorEvent } from './pallets/subtensor/events.js';
+import { SubtensorStorage } from './pallets/subtensor/storage.js';
 import { SUDO_ERRORS, Sudo, SudoError, SudoEvent, sudoCall } from './pallets/sudo.js';
+import {
+  SWAP_ERRORS,
+  Swap,
+  SwapCall,
+  SwapError,
+  SwapEvent,
+  swapConstants,
+} from './pallets/swap.js';
 import {
   SYSTEM_ERRORS,
   System,
@@ -48,8 +75,12 @@ export const RuntimeCall = Enum({ path: ['node_subtensor_runtime', 'RuntimeCall'
   System: { index: 0, fields: SystemCall },
   Timestamp: { index: 2, fields: TimestampCall },
   Balances: { index: 5, fields: BalancesCall },
+  SubtensorModule: { index: 7, fields: SubtensorCall },
   Utility: { index: 11, fields: UtilityCall },
   Sudo: { index: 12, fields: SudoCall },
+  Commitments: { index: 18, fields: CommitmentsCall },
+  AdminUtils: { index: 19, fields: AdminUtilsCall },
+  Swap: { index: 28, fields: SwapCall },
 }));
 export type RuntimeCall = ShapeType<typeof RuntimeCall>;
 
@@ -73,8 +104,12 @@ export const RuntimeEvent = Enum(
     System: { index: 0, fields: SystemEvent },
     Balances: { index: 5, fields: BalancesEvent },
     TransactionPayment: { index: 6, fields: TransactionPaymentEvent },
+    SubtensorModule: { index: 7, fields: SubtensorEvent },
     Utility: { index: 11, fields: UtilityEvent },
     Sudo: { index: 12, fields: SudoEvent },
+    Commitments: { index: 18, fields: CommitmentsEvent },
+    AdminUtils: { index: 19, fields: AdminUtilsEvent },
+    Swap: { index: 28, fields: SwapEvent },
   },
 );
 export type RuntimeEvent = ShapeType<typeof RuntimeEvent>;
@@ -84,8 +119,12 @@ export const RuntimeError = Enum(
   {
     System: { index: 0, fields: SystemError },
     Balances: { index: 5, fields: BalancesError },
+    SubtensorModule: { index: 7, fields: SubtensorError },
     Utility: { index: 11, fields: UtilityError },
     Sudo: { index: 12, fields: SudoError },
+    Commitments: { index: 18, fields: CommitmentsError },
+    AdminUtils: { index: 19, fields: AdminUtilsError },
+    Swap: { index: 28, fields: SwapError },
   },
 );
 
@@ -108,8 +147,12 @@ export const SystemEvents = plain('System', 'Events', Vec(EventRecord), []);
 export const ERROR_NAMES: Record<number, { pallet: string; names: readonly string[] }> = {
   0: { pallet: 'System', names: SYSTEM_ERRORS },
   5: { pallet: 'Balances', names: BALANCES_ERRORS },
+  7: { pallet: 'SubtensorModule', names: SUBTENSOR_ERRORS },
   11: { pallet: 'Utility', names: UTILITY_ERRORS },
   12: { pallet: 'Sudo', names: SUDO_ERRORS },
+  18: { pallet: 'Commitments', names: COMMITMENTS_ERRORS },
+  19: { pallet: 'AdminUtils', names: ADMIN_UTILS_ERRORS },
+  28: { pallet: 'Swap', names: SWAP_ERRORS },
 };
 
 export interface RuntimeParams {
@@ -160,6 +203,15 @@ export function pallets(p: RuntimeParams): PalletDef[] {
       constants: transactionPaymentConstants(),
     },
     {
+      name: 'SubtensorModule',
+      index: 7,
+      calls: SubtensorCall as AnyShape,
+      events: SubtensorEvent as AnyShape,
+      errors: SubtensorError as AnyShape,
+      errorNames: SUBTENSOR_ERRORS,
+      storage: storageItems(SubtensorStorage),
+    },
+    {
       name: 'Utility',
       index: 11,
       calls: UtilityCall as AnyShape,
@@ -176,6 +228,35 @@ export function pallets(p: RuntimeParams): PalletDef[] {
       errors: SudoError as AnyShape,
       errorNames: SUDO_ERRORS,
       storage: storageItems(Sudo),
+    },
+    {
+      name: 'Commitments',
+      index: 18,
+      calls: CommitmentsCall as AnyShape,
+      events: CommitmentsEvent as AnyShape,
+      errors: CommitmentsError as AnyShape,
+      errorNames: COMMITMENTS_ERRORS,
+      storage: storageItems(Commitments),
+      constants: commitmentsConstants(),
+    },
+    {
+      name: 'AdminUtils',
+      index: 19,
+      calls: AdminUtilsCall as AnyShape,
+      events: AdminUtilsEvent as AnyShape,
+      errors: AdminUtilsError as AnyShape,
+      errorNames: ADMIN_UTILS_ERRORS,
+      storage: storageItems(AdminUtils),
+    },
+    {
+      name: 'Swap',
+      index: 28,
+      calls: SwapCall as AnyShape,
+      events: SwapEvent as AnyShape,
+      errors: SwapError as AnyShape,
+      errorNames: SWAP_ERRORS,
+      storage: storageItems(Swap),
+      constants: swapConstants(),
     },
   ];
 }

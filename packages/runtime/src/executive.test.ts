@@ -288,6 +288,21 @@ describe('runtime: sudo and utility', () => {
     );
   });
 
+  it('a subtensor call the runtime does not admit yet fails with System.CallFiltered, fee paid', () => {
+    const c = devChain();
+    c.block([]);
+    const before = c.free(alice.publicKey);
+    const xt = c.sign(alice, {
+      type: 'SubtensorModule',
+      value: { type: 'add_stake', value: { hotkey: bob.publicKey, netuid: 1, amount_staked: TAO } },
+    });
+    const { results } = c.block([xt], bob.publicKey);
+    const r = results[0];
+    assert.ok(r?.ok && !r.outcome.ok);
+    assert.equal(describeDispatchError(r.outcome.ok ? assert.fail() : r.outcome.error), 'System.CallFiltered');
+    assert.ok(c.free(alice.publicKey) < before);
+  });
+
   it('root-only calls are refused to signed origins', () => {
     const c = devChain();
     c.block([]);

@@ -51,6 +51,7 @@ import { dispatchSudo } from './pallets/sudo.js';
 import { CODE_KEY, dispatchSystem, incrementNonce } from './pallets/system.js';
 import { dispatchUtility } from './pallets/utility.js';
 import { type Changes, Overlay, type StateReader } from './state.js';
+import { dispatchSubtensorPallet } from './subtensor/dispatch.js';
 
 export type SignatureType = 'sr25519' | 'ed25519' | 'ecdsa';
 export type VerifyFn = (
@@ -384,6 +385,11 @@ export class Runtime {
         return dispatchUtility(ctx, origin, call.value, this.dispatch);
       case 'Sudo':
         return dispatchSudo(ctx, origin, call.value, this.dispatch);
+      case 'SubtensorModule':
+      case 'Commitments':
+      case 'AdminUtils':
+      case 'Swap':
+        return dispatchSubtensorPallet(ctx, origin, call);
     }
   };
 

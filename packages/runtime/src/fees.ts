@@ -74,6 +74,16 @@ export function callInfo(call: RuntimeCall): DispatchInfo {
       if (c.type === 'with_weight') return normal(c.value.weight);
       return normal(w(10_000_000n));
     }
+    case 'SubtensorModule':
+    case 'Commitments':
+    case 'AdminUtils':
+    case 'Swap': {
+      const name = (call.value as { type: string }).type;
+      const pays = call.type === 'SubtensorModule' && SUBTENSOR_FREE_CALLS.has(name) ? 'No' : 'Yes';
+      // Root-only setters run as Operational, as subtensor declares its sudo calls.
+      const klass = call.type === 'AdminUtils' ? 'Operational' : 'Normal';
+      return { weight: w(SUBTENSOR_CALL_WEIGHT, 6_000n), class: klass, paysFee: pays };
+    }
     case 'Sudo': {
       const c = call.value;
       if (c.type === 'sudo' || c.type === 'sudo_as') {
@@ -85,6 +95,30 @@ export function callInfo(call: RuntimeCall): DispatchInfo {
     }
   }
 }
+
+/** Subtensor calls that are `Pays::No` (weights, serving, take changes). */
+export const SUBTENSOR_FREE_CALLS: ReadonlySet<string> = new Set([
+  'set_weights',
+  'set_mechanism_weights',
+  'batch_set_weights',
+  'commit_weights',
+  'commit_mechanism_weights',
+  'batch_commit_weights',
+  'reveal_weights',
+  'reveal_mechanism_weights',
+  'batch_reveal_weights',
+  'commit_timelocked_weights',
+  'commit_timelocked_mechanism_weights',
+  'commit_crv3_mechanism_weights',
+  'serve_axon',
+  'serve_axon_tls',
+  'serve_prometheus',
+  'increase_take',
+  'decrease_take',
+  'associate_evm_key',
+]);
+/** A flat declared weight for subtensor-pallet calls until each has its benchmarked value. */
+const SUBTENSOR_CALL_WEIGHT = 100_000_000n;
 
 /** WeightToFee: ref_time × 0.0005, rounded to nearest (ties down) as a Perbill product. */
 export function weightToFee(weight: Weight): bigint {
