@@ -299,7 +299,10 @@ describe('runtime: sudo and utility', () => {
     const { results } = c.block([xt], bob.publicKey);
     const r = results[0];
     assert.ok(r?.ok && !r.outcome.ok);
-    assert.equal(describeDispatchError(r.outcome.ok ? assert.fail() : r.outcome.error), 'System.CallFiltered');
+    assert.equal(
+      describeDispatchError(r.outcome.ok ? assert.fail() : r.outcome.error),
+      'System.CallFiltered',
+    );
     assert.ok(c.free(alice.publicKey) < before);
   });
 
