@@ -51,7 +51,7 @@ import { dispatchSudo } from './pallets/sudo.js';
 import { CODE_KEY, dispatchSystem, incrementNonce } from './pallets/system.js';
 import { dispatchUtility } from './pallets/utility.js';
 import { type Changes, Overlay, type StateReader } from './state.js';
-import { dispatchSubtensorPallet } from './subtensor/dispatch.js';
+import { dispatchSubtensorPallet } from './subtensor/index.js';
 
 export type SignatureType = 'sr25519' | 'ed25519' | 'ecdsa';
 export type VerifyFn = (

@@ -60,4 +60,5 @@ export function transferKeepAlive(dest: Uint8Array, value: bigint): RuntimeCall 
     value: { type: 'transfer_keep_alive', value: { dest: { type: 'Id', value: dest }, value } },
   };
 }
+export * from './harness.js';
 export * from './spawn.js';
