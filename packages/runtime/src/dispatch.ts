@@ -26,6 +26,8 @@ export const OK: DispatchOutcome = { ok: true };
 export interface DispatchContext {
   state: Overlay;
   blockNumber: number;
+  /** The block author, who receives fees (swap fees included); `undefined` burns them. */
+  author?: Uint8Array | undefined;
   deposit(event: RuntimeEvent): void;
 }
 

@@ -51,7 +51,7 @@ import { dispatchSudo } from './pallets/sudo.js';
 import { CODE_KEY, dispatchSystem, incrementNonce } from './pallets/system.js';
 import { dispatchUtility } from './pallets/utility.js';
 import { type Changes, Overlay, type StateReader } from './state.js';
-import { dispatchSubtensorPallet } from './subtensor/index.js';
+import { blockHooks, dispatchSubtensorPallet } from './subtensor/index.js';
 
 export type SignatureType = 'sr25519' | 'ed25519' | 'ecdsa';
 export type VerifyFn = (
@@ -447,12 +447,15 @@ export class BlockBuilder {
     System.BlockWeight.remove(ov);
     SystemEvents.remove(ov);
     System.EventCount.remove(ov);
+    const ctx = this.ctx();
+    for (const hook of blockHooks.onInitialize) hook(ctx);
   }
 
   private ctx(): DispatchContext {
     return {
       state: this.overlay,
       blockNumber: this.p.number,
+      author: this.p.author,
       deposit: (event) => this.events.push({ phase: this.phase, event, topics: [] }),
     };
   }

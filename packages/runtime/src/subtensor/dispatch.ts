@@ -51,3 +51,6 @@ export function isAdmitted(call: RuntimeCall): boolean {
   const table = handlers[call.type as SubtensorPallet] as Record<string, unknown>;
   return table[(call.value as { type: string }).type] !== undefined;
 }
+
+/** Per-block hooks of the subtensor pallets (`on_initialize`), run in registration order. */
+export const blockHooks: { onInitialize: ((ctx: DispatchContext) => void)[] } = { onInitialize: [] };
