@@ -2,7 +2,13 @@
  * Builds the portable type registry (scale-info's `PortableRegistry`) from shapes. Ids are given in
  * first-visit order, so the same declarations always give the same registry.
  */
-import { type AnyShape, type FieldNode, resolveShape, type TypeNode } from './dsl.js';
+import {
+  type AnyShape,
+  type FieldNode,
+  type PrimitiveName,
+  resolveShape,
+  type TypeNode,
+} from './dsl.js';
 
 export interface RegistryField {
   name: string | undefined;
@@ -10,23 +16,6 @@ export interface RegistryField {
   typeName: string | undefined;
   docs: string[];
 }
-
-type Prim =
-  | 'bool'
-  | 'char'
-  | 'str'
-  | 'u8'
-  | 'u16'
-  | 'u32'
-  | 'u64'
-  | 'u128'
-  | 'u256'
-  | 'i8'
-  | 'i16'
-  | 'i32'
-  | 'i64'
-  | 'i128'
-  | 'i256';
 
 export type RegistryDef =
   | { tag: 'composite'; value: RegistryField[] }
@@ -37,7 +26,7 @@ export type RegistryDef =
   | { tag: 'sequence'; value: number }
   | { tag: 'array'; value: { len: number; type: number } }
   | { tag: 'tuple'; value: number[] }
-  | { tag: 'primitive'; value: { tag: Prim; value: undefined } }
+  | { tag: 'primitive'; value: { tag: PrimitiveName; value: undefined } }
   | { tag: 'compact'; value: number }
   | { tag: 'bitSequence'; value: { bitStoreType: number; bitOrderType: number } };
 
