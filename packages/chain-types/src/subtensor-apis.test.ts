@@ -6,51 +6,27 @@ import { getDynamicBuilder, getLookupFn } from '@polkadot-api/metadata-builders'
 import { decAnyMetadata, unifyMetadata } from '@polkadot-api/substrate-bindings';
 import { toHex } from '@taoscript/codec';
 import fc from 'fast-check';
-import { type AnyShape, Bytes, Enum, Option, resolveShape, Struct, u8, Vec } from './dsl.js';
-import { ExtraTuple } from './extensions.js';
-import { buildMetadata } from './metadata.js';
-import { pallets as corePallets, type RuntimeParams } from './outer.js';
-import { type PalletDef, plain, storageItems } from './pallet.js';
 import {
-  ADMIN_UTILS_ERRORS,
-  AdminUtils,
-  AdminUtilsCall,
-  AdminUtilsError,
-  AdminUtilsEvent,
-} from './pallets/admin-utils.js';
-import { BalancesCall, BalancesError, BalancesEvent } from './pallets/balances.js';
-import {
-  COMMITMENTS_ERRORS,
-  Commitments,
-  CommitmentsCall,
-  CommitmentsError,
-  CommitmentsEvent,
-  commitmentsConstants,
-  rawData,
-} from './pallets/commitments.js';
+  arbitraryOf,
+  FC_SEED,
+  fieldNames,
+  metadataWith,
+  RUNTIME_PARAMS,
+  roundTrips,
+  variantNames,
+} from '../test/shapes.js';
+import { type AnyShape, Option, u8, Vec } from './dsl.js';
+import { EventRecord, pallets, RuntimeCall, UncheckedExtrinsic } from './outer.js';
+import { storageItems } from './pallet.js';
+import { AdminUtils, AdminUtilsCall, AdminUtilsEvent } from './pallets/admin-utils.js';
+import { Commitments, CommitmentsCall, CommitmentsEvent, rawData } from './pallets/commitments.js';
 import { NetUid } from './pallets/subtensor/common.js';
-import {
-  SWAP_ERRORS,
-  Swap,
-  SwapCall,
-  SwapError,
-  SwapEvent,
-  swapConstants,
-} from './pallets/swap.js';
-import { SystemCall, SystemError, SystemEvent } from './pallets/system.js';
-import {
-  AccountId32,
-  H256,
-  MultiAddress,
-  MultiSignature,
-  Phase,
-  type RuntimeVersion,
-} from './primitives.js';
+import { Swap, SwapCall, SwapEvent } from './pallets/swap.js';
+import { AccountId32 } from './primitives.js';
 import { runtimeApis } from './runtime-apis.js';
 import {
   BTreeMap,
   compactBytes,
-  compareKeys,
   DynamicInfo,
   Metagraph,
   NestedOption,
@@ -65,130 +41,6 @@ import {
   subtensorRuntimeApis,
 } from './subtensor-apis.js';
 
-const seed = Number(process.env.FC_SEED ?? 1);
-const opts = { seed, numRuns: 25 };
-
-// ---- a fast-check arbitrary for any declared shape, read off its metadata node -----------------
-
-const U = (bits: number) => fc.bigInt({ min: 0n, max: (1n << BigInt(bits)) - 1n });
-const I = (bits: number) =>
-  fc.bigInt({ min: -(1n << BigInt(bits - 1)), max: (1n << BigInt(bits - 1)) - 1n });
-const PRIM: Record<string, () => fc.Arbitrary<unknown>> = {
-  bool: () => fc.boolean(),
-  str: () => fc.string({ maxLength: 8 }),
-  u8: () => fc.integer({ min: 0, max: 0xff }),
-  u16: () => fc.integer({ min: 0, max: 0xffff }),
-  u32: () => fc.integer({ min: 0, max: 0xffffffff }),
-  u64: () => U(64),
-  u128: () => U(128),
-  u256: () => U(256),
-  i8: () => fc.integer({ min: -128, max: 127 }),
-  i16: () => fc.integer({ min: -32768, max: 32767 }),
-  i32: () => fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }),
-  i64: () => I(64),
-  i128: () => I(128),
-  i256: () => I(256),
-};
-const isU8 = (s: AnyShape) => resolveShape(s) === (u8 as AnyShape);
-const record = (fields: [string, fc.Arbitrary<unknown>][]) =>
-  fc.record(Object.fromEntries(fields), { noNullPrototype: true });
-
-/** An arbitrary of values of `shape` (one variant only, when `variant` is given). */
-function arb(input: AnyShape, variant?: string): fc.Arbitrary<unknown> {
-  const shape = resolveShape(input);
-  const node = shape.node();
-  const path = shape.info.path;
-  if (shape === (Bytes as AnyShape)) return fc.uint8Array({ maxLength: 40 });
-  switch (node.kind) {
-    case 'primitive':
-      return (PRIM[node.name] as () => fc.Arbitrary<unknown>)();
-    case 'compact':
-      return arb(node.inner);
-    case 'sequence':
-      return fc.array(arb(node.inner), { maxLength: 3 });
-    case 'array':
-      return isU8(node.inner)
-        ? fc.uint8Array({ minLength: node.len, maxLength: node.len })
-        : fc.array(arb(node.inner), { minLength: node.len, maxLength: node.len });
-    case 'tuple':
-      return node.items.length === 0
-        ? fc.constant(undefined)
-        : fc.tuple(...node.items.map((s) => arb(s)));
-    case 'composite': {
-      // substrate_fixed numbers are held as their raw bits.
-      if (path[0] === 'substrate_fixed') return arb(node.fields[0]?.shape as AnyShape);
-      if (path[0] === 'BTreeSet') {
-        const item = shape.info.params[0]?.shape as AnyShape;
-        return fc
-          .uniqueArray(arb(item), { maxLength: 3, comparator: (a, b) => compareKeys(a, b) === 0 })
-          .map((xs) => xs.sort(compareKeys));
-      }
-      if (path[0] === 'BTreeMap') {
-        const [k, v] = (shape.info.params ?? []).map((p) => p.shape as AnyShape);
-        return fc
-          .uniqueArray(fc.tuple(arb(k as AnyShape), arb(v as AnyShape)), {
-            maxLength: 3,
-            comparator: (a, b) => compareKeys(a[0], b[0]) === 0,
-          })
-          .map((xs) => xs.sort((a, b) => compareKeys(a[0], b[0])));
-      }
-      const only = node.fields.length === 1 ? node.fields[0] : undefined;
-      if (only && only.name === undefined) return arb(only.shape);
-      return record(node.fields.map((f) => [f.name as string, arb(f.shape)]));
-    }
-    case 'variant': {
-      if (path[0] === 'Option') {
-        const inner = node.variants[1]?.fields[0]?.shape as AnyShape;
-        const innerPath = resolveShape(inner).info.path;
-        if (innerPath[0] === 'Option')
-          return fc.oneof(
-            fc.constant(undefined),
-            fc.constant(null),
-            arb(inner).filter((x) => x !== undefined),
-          );
-        return fc.option(arb(inner), { nil: undefined });
-      }
-      const vs = node.variants.filter((v) => variant === undefined || v.name === variant);
-      return fc.oneof(
-        ...vs.map((v) => {
-          const f = v.fields;
-          if (f.length === 0) return fc.constant({ type: v.name });
-          const value =
-            f[0]?.name !== undefined
-              ? record(f.map((x) => [x.name as string, arb(x.shape)]))
-              : f.length === 1
-                ? arb((f[0] as { shape: AnyShape }).shape)
-                : fc.tuple(...f.map((x) => arb(x.shape)));
-          return value.map((val) => ({ type: v.name, value: val }));
-        }),
-      );
-    }
-  }
-}
-
-function roundTrips(shape: AnyShape, variant?: string) {
-  fc.assert(
-    fc.property(arb(shape, variant), (value) => {
-      const bytes = shape.enc(value);
-      const back = shape.dec(bytes);
-      assert.deepEqual(back, value);
-      assert.deepEqual(shape.enc(back), bytes);
-    }),
-    opts,
-  );
-}
-
-function variantNames(shape: AnyShape): string[] {
-  const node = shape.node();
-  return node.kind === 'variant' ? node.variants.map((v) => v.name) : [];
-}
-function fieldNames(shape: AnyShape): string[] {
-  const node = shape.node();
-  return node.kind === 'composite' ? node.fields.map((f) => f.name as string) : [];
-}
-
-// ---------------------------------------------------------------------------------------------
-
 describe('pallet shapes round-trip', () => {
   const enums: [string, AnyShape][] = [
     ['AdminUtilsCall', AdminUtilsCall as AnyShape],
@@ -202,8 +54,19 @@ describe('pallet shapes round-trip', () => {
     it(`${name}: every variant`, () => {
       const names = variantNames(shape);
       assert.ok(names.length > 0);
-      for (const v of names) roundTrips(shape, v);
+      for (const v of names) roundTrips(shape, { variant: v });
     });
+
+  it('RuntimeCall: calls nested (through Lazy) in Utility and Sudo calls', () => {
+    for (const pallet of ['Utility', 'Sudo']) roundTrips(RuntimeCall, { variant: pallet });
+    const batches = fc
+      .sample(arbitraryOf(RuntimeCall, { variant: 'Utility' }), { seed: FC_SEED, numRuns: 50 })
+      .map((c) => (c as { value: { value: { calls?: unknown[] } } }).value.value.calls ?? []);
+    assert.ok(
+      batches.some((calls) => calls.length > 0),
+      'some generated batch carries calls',
+    );
+  });
 
   it('storage values and reversible keys', () => {
     for (const item of [
@@ -213,12 +76,12 @@ describe('pallet shapes round-trip', () => {
     ]) {
       roundTrips(item.value as AnyShape);
       fc.assert(
-        fc.property(fc.tuple(...item.keyShapes.map((k) => arb(k))), (keys) => {
+        fc.property(fc.tuple(...item.keyShapes.map((k) => arbitraryOf(k))), (keys) => {
           const full = (item.key as (...k: unknown[]) => Uint8Array)(...keys);
           if (item.hashers.every((h) => h !== 'Blake2_128' && h !== 'Twox128'))
             assert.deepEqual(item.decodeKey(full), keys);
         }),
-        opts,
+        { seed: FC_SEED, numRuns: 25 },
       );
     }
   });
@@ -485,127 +348,14 @@ describe('runtime API list', () => {
   });
 });
 
-// ---- metadata with these pallets and APIs ------------------------------------------------------
+// ---- the runtime's metadata with the subtensor APIs ---------------------------------------------
 
-const version: RuntimeVersion = {
-  spec_name: 'node-subtensor',
-  impl_name: 'taoscript',
-  authoring_version: 1,
-  spec_version: 425,
-  impl_version: 1,
-  apis: [],
-  transaction_version: 1,
-  system_version: 1,
-};
-const params: RuntimeParams = { version, ss58Prefix: 42, blockTimeMs: 12_000 };
-
-const mine: PalletDef[] = [
-  {
-    name: 'Commitments',
-    index: 18,
-    calls: CommitmentsCall as AnyShape,
-    events: CommitmentsEvent as AnyShape,
-    errors: CommitmentsError as AnyShape,
-    errorNames: COMMITMENTS_ERRORS,
-    storage: storageItems(Commitments),
-    constants: commitmentsConstants(),
-  },
-  {
-    name: 'AdminUtils',
-    index: 19,
-    calls: AdminUtilsCall as AnyShape,
-    events: AdminUtilsEvent as AnyShape,
-    errors: AdminUtilsError as AnyShape,
-    errorNames: ADMIN_UTILS_ERRORS,
-    storage: storageItems(AdminUtils),
-  },
-  {
-    name: 'Swap',
-    index: 28,
-    calls: SwapCall as AnyShape,
-    events: SwapEvent as AnyShape,
-    errors: SwapError as AnyShape,
-    errorNames: SWAP_ERRORS,
-    storage: storageItems(Swap),
-    constants: swapConstants(),
-  },
-];
-
-const TestCall = Enum(
-  { path: ['node_subtensor_runtime', 'RuntimeCall'] },
-  {
-    System: { index: 0, fields: SystemCall },
-    Balances: { index: 5, fields: BalancesCall },
-    Commitments: { index: 18, fields: CommitmentsCall },
-    AdminUtils: { index: 19, fields: AdminUtilsCall },
-    Swap: { index: 28, fields: SwapCall },
-  },
-);
-const TestEvent = Enum(
-  { path: ['node_subtensor_runtime', 'RuntimeEvent'] },
-  {
-    System: { index: 0, fields: SystemEvent },
-    Balances: { index: 5, fields: BalancesEvent },
-    Commitments: { index: 18, fields: CommitmentsEvent },
-    AdminUtils: { index: 19, fields: AdminUtilsEvent },
-    Swap: { index: 28, fields: SwapEvent },
-  },
-);
-const TestError = Enum(
-  { path: ['node_subtensor_runtime', 'RuntimeError'] },
-  {
-    System: { index: 0, fields: SystemError },
-    Balances: { index: 5, fields: BalancesError },
-    Commitments: { index: 18, fields: CommitmentsError },
-    AdminUtils: { index: 19, fields: AdminUtilsError },
-    Swap: { index: 28, fields: SwapError },
-  },
-);
-const TestExtrinsic = Struct(
-  {
-    path: ['sp_runtime', 'generic', 'unchecked_extrinsic', 'UncheckedExtrinsic'],
-    params: [
-      { name: 'Address', shape: MultiAddress as AnyShape },
-      { name: 'Call', shape: TestCall as AnyShape },
-      { name: 'Signature', shape: MultiSignature as AnyShape },
-      { name: 'Extra', shape: ExtraTuple as AnyShape },
-    ],
-  },
-  { value: Bytes },
-);
-
-const TestEventRecord = Struct(
-  {
-    path: ['frame_system', 'EventRecord'],
-    params: [
-      { name: 'E', shape: TestEvent as AnyShape },
-      { name: 'T', shape: H256 as AnyShape },
-    ],
-  },
-  { phase: Phase, event: TestEvent, topics: Vec(H256) },
-);
-
-function metadata(v: 14 | 15): Uint8Array {
-  const core = corePallets(params).filter((p) => p.name === 'System' || p.name === 'Balances');
-  // System.Events must carry this test runtime's event enum.
-  const system = core[0] as PalletDef;
-  system.storage = (system.storage ?? []).map((item) =>
-    item.name === 'Events' ? (plain('System', 'Events', Vec(TestEventRecord), []) as never) : item,
-  );
-  return buildMetadata(
-    {
-      pallets: [...core, ...mine],
-      apis: [...runtimeApis(TestExtrinsic as AnyShape), ...subtensorRuntimeApis()],
-      call: TestCall as AnyShape,
-      event: TestEvent as AnyShape,
-      error: TestError as AnyShape,
-      address: MultiAddress as AnyShape,
-      signature: MultiSignature as AnyShape,
-      extrinsic: TestExtrinsic as AnyShape,
-    },
+const metadata = (v: 14 | 15): Uint8Array =>
+  metadataWith(
+    pallets(RUNTIME_PARAMS),
+    [...runtimeApis(UncheckedExtrinsic), ...subtensorRuntimeApis()],
     v,
   );
-}
 
 const ALICE = '5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY';
 const ALICE_PK = new Uint8Array(
@@ -631,7 +381,7 @@ describe('metadata with Commitments, AdminUtils, Swap and the subtensor APIs', (
       assert.equal(
         tempo.toHex(),
         toHex(
-          TestCall.enc({
+          RuntimeCall.enc({
             type: 'AdminUtils',
             value: { type: 'sudo_set_tempo', value: { netuid: 4, tempo: 99 } },
           }),
@@ -641,7 +391,7 @@ describe('metadata with Commitments, AdminUtils, Swap and the subtensor APIs', (
       assert.equal(fee.toHex(), '0x1c0001000500');
       const decoded = registry.createType('Call', tempo.toU8a());
       assert.equal(decoded.method, 'sudoSetTempo');
-      const record = TestEventRecord.enc({
+      const record = EventRecord.enc({
         phase: { type: 'Finalization' },
         event: { type: 'Swap', value: { type: 'FeeRateSet', value: { netuid: 2, rate: 40 } } },
         topics: [],
@@ -696,8 +446,8 @@ describe('metadata with Commitments, AdminUtils, Swap and the subtensor APIs', (
       assert.equal(fee.keys.enc(3), toHex(Swap.FeeRate.key(3)));
       if (v === 15) {
         const lite = builder.buildRuntimeCall('NeuronInfoRuntimeApi', 'get_neurons_lite');
-        for (const sample of fc.sample(arb(Vec(NeuronInfoLite) as AnyShape), {
-          seed,
+        for (const sample of fc.sample(arbitraryOf(Vec(NeuronInfoLite) as AnyShape), {
+          seed: FC_SEED,
           numRuns: 5,
         })) {
           const ours = sample as NeuronInfoLiteValue[];
@@ -715,7 +465,10 @@ describe('metadata with Commitments, AdminUtils, Swap and the subtensor APIs', (
         const hp = builder.buildRuntimeCall('SubnetInfoRuntimeApi', 'get_subnet_hyperparams_v2');
         assert.equal(toHex(hp.args.enc([5])), toHex(NetUid.enc(5)));
         const dyn = builder.buildRuntimeCall('SubnetInfoRuntimeApi', 'get_dynamic_info');
-        for (const sample of fc.sample(arb(DynamicInfo as AnyShape), { seed, numRuns: 5 })) {
+        for (const sample of fc.sample(arbitraryOf(DynamicInfo as AnyShape), {
+          seed: FC_SEED,
+          numRuns: 5,
+        })) {
           const ours = sample as { moving_price: bigint; subnet_volume: bigint };
           const theirs = dyn.value.dec(toHex(Option(DynamicInfo).enc(sample as never))) as Record<
             string,

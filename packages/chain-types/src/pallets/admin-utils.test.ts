@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { blake2AsU8a, xxhashAsU8a } from '@polkadot/util-crypto';
-import type { AnyShape } from '../dsl.js';
+import { fieldSignatures, variantIndices } from '../../test/shapes.js';
 import { u16 } from '../dsl.js';
 import {
   ADMIN_UTILS_ERRORS,
@@ -48,19 +48,6 @@ const cat = (...parts: Uint8Array[]) => {
 const prefix = (pallet: string, item: string) =>
   cat(xxhashAsU8a(pallet, 128), xxhashAsU8a(item, 128));
 const le16 = (n: number) => bytes(n & 0xff, n >> 8);
-
-function variantsOf(shape: AnyShape): Map<string, number> {
-  const node = shape.node();
-  assert.equal(node.kind, 'variant');
-  return new Map(node.kind === 'variant' ? node.variants.map((v) => [v.name, v.index]) : []);
-}
-function argsOf(shape: AnyShape, variant: string): string[] {
-  const node = shape.node();
-  if (node.kind !== 'variant') throw new Error('not an enum');
-  const v = node.variants.find((x) => x.name === variant);
-  if (!v) throw new Error(`no variant ${variant}`);
-  return v.fields.map((f) => `${f.name}:${f.typeName}`);
-}
 
 // Spec §7 (AdminUtils pallet index 19): every setter the hyperparameter table and the global list
 // name, with its call index. Copied from /work/shared/spec/runtime.md.
@@ -151,7 +138,7 @@ const SPEC_ADMIN_UTILS: [string, number][] = [
 
 describe('AdminUtils', () => {
   it('declares exactly the 82 calls of spec §7, at their indices', () => {
-    const ours = variantsOf(AdminUtilsCall as AnyShape);
+    const ours = variantIndices(AdminUtilsCall);
     assert.equal(ours.size, 82);
     assert.equal(SPEC_ADMIN_UTILS.length, 82);
     for (const [name, index] of SPEC_ADMIN_UTILS) assert.equal(ours.get(name), index, name);
@@ -160,23 +147,28 @@ describe('AdminUtils', () => {
   });
 
   it('takes arguments in subtensor order with its type names', () => {
-    const call = AdminUtilsCall as AnyShape;
-    assert.deepEqual(argsOf(call, 'sudo_set_alpha_values'), [
+    const call = AdminUtilsCall;
+    assert.deepEqual(fieldSignatures(call, 'sudo_set_alpha_values'), [
       'netuid:NetUid',
       'alpha_low:u16',
       'alpha_high:u16',
     ]);
-    assert.deepEqual(argsOf(call, 'sudo_set_min_burn'), ['netuid:NetUid', 'min_burn:TaoBalance']);
-    assert.deepEqual(argsOf(call, 'schedule_grandpa_change'), [
+    assert.deepEqual(fieldSignatures(call, 'sudo_set_min_burn'), [
+      'netuid:NetUid',
+      'min_burn:TaoBalance',
+    ]);
+    assert.deepEqual(fieldSignatures(call, 'schedule_grandpa_change'), [
       'next_authorities:AuthorityList',
       'in_blocks:BlockNumberFor<T>',
       'forced:Option<BlockNumberFor<T>>',
     ]);
-    assert.deepEqual(argsOf(call, 'sudo_set_network_pow_registration_allowed'), [
+    assert.deepEqual(fieldSignatures(call, 'sudo_set_network_pow_registration_allowed'), [
       'netuid:NetUid',
       'registration_allowed:bool',
     ]);
-    assert.deepEqual(argsOf(call, 'sudo_set_max_epochs_per_block'), ['max_epochs_per_block:u8']);
+    assert.deepEqual(fieldSignatures(call, 'sudo_set_max_epochs_per_block'), [
+      'max_epochs_per_block:u8',
+    ]);
   });
 
   it('encodes setters with plain (non-compact) integers', () => {
@@ -226,7 +218,7 @@ describe('AdminUtils', () => {
 
   it('lists events and errors in declaration order', () => {
     assert.deepEqual(
-      [...variantsOf(AdminUtilsEvent as AnyShape)],
+      [...variantIndices(AdminUtilsEvent)],
       [
         ['PrecompileUpdated', 0],
         ['Yuma3EnableToggled', 1],
@@ -282,7 +274,7 @@ describe('Commitments', () => {
   });
 
   it('declares Data as metadata does: Raw0..Raw128 at 1..129, hashes at 130..133', () => {
-    const v = variantsOf(Data as AnyShape);
+    const v = variantIndices(Data);
     assert.equal(v.size, 137);
     assert.equal(v.get('Raw0'), 1);
     assert.equal(v.get('Raw128'), 129);
@@ -331,7 +323,7 @@ describe('Commitments', () => {
       bytes(1, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 4, 2, 0xaa),
     );
     assert.deepEqual(
-      [...variantsOf(CommitmentsEvent as AnyShape).keys()],
+      [...variantIndices(CommitmentsEvent).keys()],
       ['Commitment', 'TimelockCommitment', 'CommitmentRevealed'],
     );
     assert.equal(COMMITMENTS_ERRORS.length, 4);
@@ -383,7 +375,7 @@ describe('Commitments', () => {
 describe('Swap', () => {
   it('declares set_fee_rate and the deprecated liquidity calls at their indices', () => {
     assert.deepEqual(
-      [...variantsOf(SwapCall as AnyShape)],
+      [...variantIndices(SwapCall)],
       [
         ['set_fee_rate', 0],
         ['add_liquidity', 1],
@@ -401,7 +393,7 @@ describe('Swap', () => {
       type: 'FeeRateSet',
       value: { netuid: 2, rate: 10 },
     });
-    assert.deepEqual(argsOf(SwapCall as AnyShape, 'add_liquidity'), [
+    assert.deepEqual(fieldSignatures(SwapCall, 'add_liquidity'), [
       'hotkey:T::AccountId',
       'netuid:NetUid',
       'tick_low:TickIndex',

@@ -8,23 +8,11 @@ import { getDynamicBuilder, getLookupFn } from '@polkadot-api/metadata-builders'
 import { AccountId, decAnyMetadata, unifyMetadata } from '@polkadot-api/substrate-bindings';
 import { fromHex, type StorageHasher, toHex } from '@taoscript/codec';
 import fc from 'fast-check';
-import { type AnyShape, Bytes, type FieldNode, resolveShape, u16, u32, u64 } from '../../dsl.js';
-import { buildMetadata } from '../../metadata.js';
-import {
-  pallets,
-  RuntimeCall,
-  RuntimeError,
-  RuntimeEvent,
-  UncheckedExtrinsic,
-} from '../../outer.js';
-import { type PalletDef, StorageItem, storageItems } from '../../pallet.js';
-import {
-  AccountId32,
-  MultiAddress,
-  MultiSignature,
-  type RuntimeVersion,
-} from '../../primitives.js';
-import { FixedI64F64, FixedI96F32, FixedU64F64, FixedU96F32 } from './common.js';
+import { arbitraryOf, FC_SEED, RUNTIME_PARAMS, roundTrips } from '../../../test/shapes.js';
+import { type AnyShape, Bytes, u16, u32, u64 } from '../../dsl.js';
+import { StorageItem, storageItems } from '../../pallet.js';
+import { AccountId32 } from '../../primitives.js';
+import { runtimeMetadata } from '../../runtime-metadata.js';
 import { COMMIT_REVEAL_WEIGHTS_ENABLED_DEFAULT, SubtensorStorage } from './storage.js';
 import {
   HYPERPARAMETERS,
@@ -35,45 +23,17 @@ import {
   SafeFloat,
 } from './storage-types.js';
 
-const seed = Number(process.env.FC_SEED ?? 1);
-
-const version: RuntimeVersion = {
-  spec_name: 'node-subtensor',
-  impl_name: 'taoscript',
-  authoring_version: 1,
-  spec_version: 425,
-  impl_version: 1,
-  apis: [],
-  transaction_version: 1,
-  system_version: 1,
-};
-
 const ITEMS = storageItems(SubtensorStorage);
+/** Generated values: byte strings up to 48 long, sequences and maps up to 6 items. */
+const SIZES = { maxBytes: 48, maxItems: 6 };
 
-function metadataBytes(v: 14 | 15): Uint8Array {
-  const subtensor: PalletDef = { name: 'SubtensorModule', index: 7, storage: ITEMS };
-  const list = [...pallets({ version, ss58Prefix: 42, blockTimeMs: 12_000 }), subtensor];
-  list.sort((a, b) => a.index - b.index);
-  return buildMetadata(
-    {
-      pallets: list,
-      apis: [],
-      call: RuntimeCall,
-      event: RuntimeEvent,
-      error: RuntimeError,
-      address: MultiAddress,
-      signature: MultiSignature,
-      extrinsic: UncheckedExtrinsic,
-    },
-    v,
-  );
-}
-
-const papi = getDynamicBuilder(getLookupFn(unifyMetadata(decAnyMetadata(metadataBytes(15)))));
+const papi = getDynamicBuilder(
+  getLookupFn(unifyMetadata(decAnyMetadata(runtimeMetadata(RUNTIME_PARAMS, 15)))),
+);
 const ss58 = AccountId(42);
 
 const pjsRegistry = new TypeRegistry();
-const pjsMetadata = new Metadata(pjsRegistry, metadataBytes(15));
+const pjsMetadata = new Metadata(pjsRegistry, runtimeMetadata(RUNTIME_PARAMS, 15));
 pjsRegistry.setMetadata(pjsMetadata);
 type PjsKeyFn = ((...args: unknown[]) => Uint8Array) & { meta: { name: { toString(): string } } };
 const pjsQuery = new Map<string, PjsKeyFn>(
@@ -93,96 +53,7 @@ const ALICE = fromHex('0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e
 const BOB = fromHex('0x8eaf04151687736326c9fea17e25fc5287613693c912909cb226aa4794f26a48');
 
 // ------------------------------------------------------------------------------------------------
-// Values in each library's representation, derived from our shapes.
-
-const byteArb = (len?: number) =>
-  len === undefined
-    ? fc.uint8Array({ maxLength: 48 })
-    : fc.uint8Array({ minLength: len, maxLength: len });
-const FIXED_RANGES = new Map<AnyShape, [bigint, bigint]>([
-  [FixedU64F64, [0n, 2n ** 128n - 1n]],
-  [FixedU96F32, [0n, 2n ** 128n - 1n]],
-  [FixedI96F32, [-(2n ** 127n), 2n ** 127n - 1n]],
-  [FixedI64F64, [-(2n ** 127n), 2n ** 127n - 1n]],
-]);
-const INT_RANGES: Record<string, [bigint, bigint]> = {
-  u8: [0n, 255n],
-  u16: [0n, 65_535n],
-  u32: [0n, 2n ** 32n - 1n],
-  u64: [0n, 2n ** 64n - 1n],
-  u128: [0n, 2n ** 128n - 1n],
-  i16: [-(2n ** 15n), 2n ** 15n - 1n],
-  i64: [-(2n ** 63n), 2n ** 63n - 1n],
-};
-
-/** Named fields as a plain object (fast-check's records have a null prototype). */
-function plainRecord(fields: FieldNode[]): fc.Arbitrary<unknown> {
-  return fc
-    .record(Object.fromEntries(fields.map((f) => [f.name, arbOf(f.shape)])))
-    .map((r) => ({ ...r }));
-}
-
-/** A fast-check arbitrary of values of a shape, in our representation. */
-function arbOf(input: AnyShape): fc.Arbitrary<unknown> {
-  const shape = resolveShape(input);
-  if (shape === Bytes) return byteArb();
-  if (shape === Present) return fc.constant(null);
-  const fixed = FIXED_RANGES.get(shape);
-  if (fixed) return fc.bigInt({ min: fixed[0], max: fixed[1] });
-  const node = shape.node();
-  const path = shape.info.path;
-  if (path[0] === 'Option' && node.kind === 'variant') {
-    const inner = node.variants[1]?.fields[0]?.shape as AnyShape;
-    return fc.option(arbOf(inner), { nil: undefined });
-  }
-  if (path[0] === 'BTreeMap' && node.kind === 'composite') {
-    const [k, v] = shape.info.params.map((p) => arbOf(p.shape as AnyShape));
-    return fc
-      .uniqueArray(fc.tuple(k as fc.Arbitrary<number>, v as fc.Arbitrary<unknown>), {
-        selector: (e) => e[0],
-        maxLength: 6,
-      })
-      .map((es) => es.sort((a, b) => a[0] - b[0]));
-  }
-  switch (node.kind) {
-    case 'primitive': {
-      if (node.name === 'bool') return fc.boolean();
-      const range = INT_RANGES[node.name];
-      assert.ok(range, `no arbitrary for ${node.name}`);
-      const big = fc.bigInt({ min: range[0], max: range[1] });
-      return ['u8', 'u16', 'u32', 'i16'].includes(node.name) ? big.map(Number) : big;
-    }
-    case 'array':
-      return resolveShape(node.inner).node().kind === 'primitive' && node.len > 0
-        ? byteArb(node.len)
-        : fc.constant([]);
-    case 'sequence':
-      return fc.array(arbOf(node.inner), { maxLength: 5 });
-    case 'tuple':
-      return fc.tuple(...node.items.map(arbOf));
-    case 'composite': {
-      const [first] = node.fields;
-      if (node.fields.length === 1 && first && first.name === undefined) return arbOf(first.shape);
-      return plainRecord(node.fields);
-    }
-    case 'variant':
-      return fc.oneof(
-        ...node.variants.map((v) => {
-          const [only] = v.fields;
-          if (v.fields.length === 0) return fc.constant({ type: v.name });
-          const value =
-            v.fields.length === 1 && only && only.name === undefined
-              ? arbOf(only.shape)
-              : v.fields.every((f) => f.name === undefined)
-                ? fc.tuple(...v.fields.map((f) => arbOf(f.shape)))
-                : plainRecord(v.fields);
-          return value.map((x) => ({ type: v.name, value: x }));
-        }),
-      );
-    case 'compact':
-      return arbOf(node.inner);
-  }
-}
+// Key values in each library's representation, from values of our shapes.
 
 /** A key value as polkadot-api takes it (SS58 accounts, unit variants with `value: undefined`). */
 function toPapi(shape: AnyShape, v: unknown): unknown {
@@ -259,7 +130,7 @@ describe('SubtensorStorage declarations', () => {
   it('builds V14 and V15 metadata with every item that @polkadot/types decodes', () => {
     for (const v of [14, 15] as const) {
       const registry = new TypeRegistry();
-      const md = new Metadata(registry, metadataBytes(v));
+      const md = new Metadata(registry, runtimeMetadata(RUNTIME_PARAMS, v));
       registry.setMetadata(md);
       assert.equal(md.version, v);
       const pallet = md.asLatest.pallets.find((p) => p.name.toString() === 'SubtensorModule');
@@ -597,7 +468,7 @@ describe('SubtensorStorage keys', () => {
       }
       const shapes = item.keyShapes;
       fc.assert(
-        fc.property(fc.tuple(...shapes.map(arbOf)), (args) => {
+        fc.property(fc.tuple(...shapes.map((k) => arbitraryOf(k, SIZES))), (args) => {
           const key = (item.key as (...a: unknown[]) => Uint8Array)(...args);
           const hex = toHex(key);
           assert.equal(
@@ -612,7 +483,7 @@ describe('SubtensorStorage keys', () => {
           );
           assert.deepEqual(item.decodeKey(key), args, `${item.name} decodeKey`);
         }),
-        { seed, numRuns: 8 },
+        { seed: FC_SEED, numRuns: 8 },
       );
     }
   });
@@ -622,14 +493,12 @@ describe('SubtensorStorage values', () => {
   it('encode random values exactly as polkadot-api describes them, for every item', () => {
     for (const item of ITEMS) {
       const built = papi.buildStorage('SubtensorModule', item.name);
-      fc.assert(
-        fc.property(arbOf(item.value as AnyShape), (v) => {
-          const bytes = item.value.enc(v as never);
-          assert.deepEqual(item.value.dec(bytes), v);
-          assert.equal(toHex(built.value.enc(built.value.dec(bytes))), toHex(bytes), item.name);
-        }),
-        { seed, numRuns: 20 },
-      );
+      roundTrips(item.value as AnyShape, {
+        ...SIZES,
+        numRuns: 20,
+        check: (bytes) =>
+          assert.equal(toHex(built.value.enc(built.value.dec(bytes))), toHex(bytes), item.name),
+      });
     }
   });
 
