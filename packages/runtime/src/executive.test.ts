@@ -306,6 +306,22 @@ describe('runtime: sudo and utility', () => {
     assert.ok(c.free(alice.publicKey) < before);
   });
 
+  it('a failed call leaves no events behind (batch_all that fails after a transfer)', () => {
+    const c = devChain();
+    c.block([]);
+    const good = transferKeepAlive(charlie.publicKey, TAO);
+    const bad = transferKeepAlive(charlie.publicKey, 10_000n * TAO);
+    const xt = c.sign(alice, {
+      type: 'Utility',
+      value: { type: 'batch_all', value: { calls: [good, bad] } },
+    });
+    const { events } = c.block([xt]);
+    const names = events.map((e) => `${e.event.type}.${(e.event.value as { type: string }).type}`);
+    assert.ok(!names.includes('Balances.Transfer'), names.join(','));
+    assert.ok(!names.includes('Utility.ItemCompleted'), names.join(','));
+    assert.ok(names.includes('System.ExtrinsicFailed'));
+  });
+
   it('root-only calls are refused to signed origins', () => {
     const c = devChain();
     c.block([]);

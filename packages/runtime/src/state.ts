@@ -18,6 +18,12 @@ export type Changes = Map<string, Uint8Array | null>;
 /** The runtime's mutable view of state during block execution. */
 export class Overlay implements StateRW, StateReader {
   private readonly layers: Changes[] = [new Map()];
+  /**
+   * Events are state too: those deposited inside a layer that is rolled back are dropped with it,
+   * as Substrate drops the events of a failed transactional call.
+   */
+  readonly events: unknown[] = [];
+  private readonly eventMarks: number[] = [];
 
   constructor(private readonly base: StateReader) {}
 
@@ -66,6 +72,7 @@ export class Overlay implements StateRW, StateReader {
   /** Starts a transactional layer. */
   begin(): void {
     this.layers.push(new Map());
+    this.eventMarks.push(this.events.length);
   }
 
   /** Folds the top layer into the one below. */
@@ -74,12 +81,14 @@ export class Overlay implements StateRW, StateReader {
     const top = this.layers.pop() as Changes;
     const below = this.layers[this.layers.length - 1] as Changes;
     for (const [k, v] of top) below.set(k, v);
+    this.eventMarks.pop();
   }
 
   /** Drops the top layer. */
   rollback(): void {
     if (this.layers.length < 2) throw new Error('rollback without begin');
     this.layers.pop();
+    this.events.length = this.eventMarks.pop() as number;
   }
 
   /** Runs `fn` in a layer, keeping its writes only if it returns `{ ok: true }`. */
