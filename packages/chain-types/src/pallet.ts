@@ -1,5 +1,5 @@
 /** Pallet declarations: storage items, constants, and the calls/events/errors enums of one pallet. */
-import { bytesEqual, hashKey, type StorageHasher, storagePrefix, toHex } from '@taoscript/codec';
+import { hashKey, type StorageHasher, storagePrefix, toHex } from '@taoscript/codec';
 import { type AnyShape, Enum, type EnumValue, type Shape, Tuple } from './dsl.js';
 
 /** Read access to state, as the runtime and the RPC layer both provide it. */
@@ -111,16 +111,13 @@ export class StorageItem<K extends unknown[], V> {
     return raw === undefined ? undefined : this.value.dec(raw);
   }
 
-  /** Stores a value; a Default item set to its default is removed, as FRAME does on `mutate`. */
+  /**
+   * Stores a value. As FRAME's `insert`/`put`, a ValueQuery item set to its default is stored, not
+   * removed: `contains_key` and key iteration see it. Use `remove` to delete.
+   */
   set(state: StateRW, ...args: [...K, V]): void {
     const value = args.pop() as V;
-    const key = this.key(...(args as unknown as K));
-    const enc = this.value.enc(value);
-    if (this.modifier === 'Default' && this.fallbackBytes && bytesEqual(enc, this.fallbackBytes)) {
-      state.delete(key);
-      return;
-    }
-    state.set(key, enc);
+    state.set(this.key(...(args as unknown as K)), this.value.enc(value));
   }
 
   remove(state: StateRW, ...keys: K): void {

@@ -28,6 +28,7 @@ import {
   System,
   SystemEvents,
   signingPayload,
+  subtensorRuntimeApis,
   Timestamp,
   type TransactionValidity,
   type TransactionValidityError,
@@ -51,6 +52,7 @@ import { dispatchSudo } from './pallets/sudo.js';
 import { CODE_KEY, dispatchSystem, incrementNonce } from './pallets/system.js';
 import { dispatchUtility } from './pallets/utility.js';
 import { type Changes, Overlay, type StateReader } from './state.js';
+import { type SubtensorGenesisConfig, subtensorGenesis } from './subtensor/genesis.js';
 import { blockHooks, dispatchSubtensorPallet } from './subtensor/index.js';
 
 export type SignatureType = 'sr25519' | 'ed25519' | 'ecdsa';
@@ -85,6 +87,8 @@ export interface GenesisConfig {
   sudoKey?: Uint8Array;
   /** Stored under `:code`; polkadot-api identifies a runtime by its hash. */
   code?: Uint8Array;
+  /** SubtensorModule: root owner, start-call delay and dev subnets (root is always created). */
+  subtensor?: SubtensorGenesisConfig;
 }
 
 /** The Substrate API ids (blake2_64 of the trait name) and versions we implement. */
@@ -94,6 +98,8 @@ export const RUNTIME_APIS: [string, number][] = [
   ['0xd2bc9897eed08f15', 3], // TaggedTransactionQueue
   ['0xbc9d89904f5b923f', 1], // AccountNonceApi
   ['0x37c8bb1350a9a2a8', 4], // TransactionPaymentApi
+  // Subtensor's own: DelegateInfo, NeuronInfo, SubnetInfo (v2), StakeInfo, SubnetRegistration, Swap.
+  ...subtensorRuntimeApis().map((api): [string, number] => [api.id, api.version]),
 ];
 
 /** The placeholder Substrate stores as block 0's hash until block 1 records the real one. */
@@ -155,7 +161,7 @@ export class Runtime {
     };
   }
 
-  /** The genesis state: balances, issuance, sudo key and `:code`. */
+  /** The genesis state: balances, issuance, sudo key, SubtensorModule (root subnet) and `:code`. */
   genesis(cfg: GenesisConfig): Changes {
     const ov = new Overlay(EMPTY_STATE);
     let issuance = 0n;
@@ -168,6 +174,7 @@ export class Runtime {
     }
     Balances.TotalIssuance.set(ov, issuance);
     if (cfg.sudoKey) Sudo.Key.set(ov, cfg.sudoKey);
+    subtensorGenesis(ov, cfg);
     System.BlockHash.set(ov, 0, HASH69);
     System.ParentHash.set(ov, HASH69);
     ov.set(
@@ -427,7 +434,10 @@ const addWeight = (a: Weight, b: Weight): Weight => ({
 export class BlockBuilder {
   readonly overlay: Overlay;
   readonly extrinsics: Uint8Array[] = [];
-  private readonly events: EventRecord[] = [];
+  /** This block's events, kept in the overlay so a rolled-back call loses its events too. */
+  private get events(): EventRecord[] {
+    return this.overlay.events as EventRecord[];
+  }
   private phase: EventRecord['phase'] = { type: 'Initialization' };
   private normalWeight = 0n;
   private normalLength = 0;

@@ -3,3 +3,8 @@
  * (see dispatch.ts) when imported.
  */
 export { blockHooks, dispatchSubtensorPallet, handlers, isAdmitted } from './dispatch.js';
+
+import './weights.js';
+import './admin-utils.js';
+import './commitments.js';
+import './subnets.js';
