@@ -53,4 +53,6 @@ export function isAdmitted(call: RuntimeCall): boolean {
 }
 
 /** Per-block hooks of the subtensor pallets (`on_initialize`), run in registration order. */
-export const blockHooks: { onInitialize: ((ctx: DispatchContext) => void)[] } = { onInitialize: [] };
+export const blockHooks: { onInitialize: ((ctx: DispatchContext) => void)[] } = {
+  onInitialize: [],
+};
