@@ -294,7 +294,7 @@ describe('runtime: sudo and utility', () => {
     const before = c.free(alice.publicKey);
     const xt = c.sign(alice, {
       type: 'SubtensorModule',
-      value: { type: 'add_stake', value: { hotkey: bob.publicKey, netuid: 1, amount_staked: TAO } },
+      value: { type: 'lock_stake', value: { hotkey: bob.publicKey, netuid: 1, amount: TAO } },
     });
     const { results } = c.block([xt], bob.publicKey);
     const r = results[0];

@@ -8,3 +8,4 @@ import './weights.js';
 import './admin-utils.js';
 import './commitments.js';
 import './subnets.js';
+import './delegation.js'; // and staking.js, which it imports

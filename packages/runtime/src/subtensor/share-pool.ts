@@ -74,7 +74,7 @@ function normalize(mantissa: bigint, exponent: bigint): SafeFloat | undefined {
 /**
  * `SafeFloat::new`: a normalised value, or undefined if the mantissa exceeds 10^21.
  * @example
- * import { safeFloatNew } from '@taoscript/runtime';
+ * import { safeFloatNew } from './subtensor/share-pool.js';
  * safeFloatNew(5n, 0n); // { mantissa: 500000000000000000000n, exponent: -20n }
  */
 export function safeFloatNew(mantissa: bigint, exponent: bigint): SafeFloat | undefined {
@@ -90,7 +90,7 @@ export function safeFloatNew(mantissa: bigint, exponent: bigint): SafeFloat | un
 /**
  * `SafeFloat::from(u64)`: an integer as a normalised SafeFloat.
  * @example
- * import { safeFloatFromU64 } from '@taoscript/runtime';
+ * import { safeFloatFromU64 } from './subtensor/share-pool.js';
  * safeFloatFromU64(0n); // { mantissa: 0n, exponent: 0n }
  */
 export function safeFloatFromU64(value: bigint): SafeFloat {
@@ -101,7 +101,7 @@ export function safeFloatFromU64(value: bigint): SafeFloat {
 /**
  * `SafeFloat::from(U64F64)`: integer part plus (fraction / 2^64), from the raw U64F64 bits.
  * @example
- * import { safeFloatFromU64F64 } from '@taoscript/runtime';
+ * import { safeFloatFromU64F64 } from './subtensor/share-pool.js';
  * safeFloatFromU64F64(3n << 63n); // 1.5
  */
 export function safeFloatFromU64F64(bits: bigint): SafeFloat {
@@ -120,7 +120,7 @@ export function safeFloatFromU64F64(bits: bigint): SafeFloat {
 /**
  * `SafeFloat::div`: a / b keeping 21 mantissa digits; undefined on a zero divisor or exponent overflow.
  * @example
- * import { safeFloatDiv, safeFloatFromU64 } from '@taoscript/runtime';
+ * import { safeFloatDiv, safeFloatFromU64 } from './subtensor/share-pool.js';
  * safeFloatDiv(safeFloatFromU64(1n), safeFloatFromU64(4n)); // 0.25
  */
 export function safeFloatDiv(a: SafeFloat, b: SafeFloat): SafeFloat | undefined {
@@ -146,7 +146,7 @@ function align(a: SafeFloat, b: SafeFloat): [bigint, bigint, bigint] {
 /**
  * `SafeFloat::add`: the smaller operand is truncated to the larger one's exponent first.
  * @example
- * import { safeFloatAdd, safeFloatFromU64 } from '@taoscript/runtime';
+ * import { safeFloatAdd, safeFloatFromU64 } from './subtensor/share-pool.js';
  * safeFloatAdd(safeFloatFromU64(1n), safeFloatFromU64(2n)); // 3
  */
 export function safeFloatAdd(a: SafeFloat, b: SafeFloat): SafeFloat | undefined {
@@ -161,7 +161,7 @@ export function safeFloatAdd(a: SafeFloat, b: SafeFloat): SafeFloat | undefined 
 /**
  * `SafeFloat::sub`: saturates at zero; undefined when subtracting from zero.
  * @example
- * import { safeFloatFromU64, safeFloatSub } from '@taoscript/runtime';
+ * import { safeFloatFromU64, safeFloatSub } from './subtensor/share-pool.js';
  * safeFloatSub(safeFloatFromU64(2n), safeFloatFromU64(3n)); // 0
  */
 export function safeFloatSub(a: SafeFloat, b: SafeFloat): SafeFloat | undefined {
@@ -177,7 +177,7 @@ export function safeFloatSub(a: SafeFloat, b: SafeFloat): SafeFloat | undefined 
 /**
  * `SafeFloat::mul_div`: a · b / c with one truncating division; undefined if c is zero.
  * @example
- * import { safeFloatFromU64, safeFloatMulDiv } from '@taoscript/runtime';
+ * import { safeFloatFromU64, safeFloatMulDiv } from './subtensor/share-pool.js';
  * safeFloatMulDiv(safeFloatFromU64(6n), safeFloatFromU64(2n), safeFloatFromU64(3n)); // 4
  */
 export function safeFloatMulDiv(a: SafeFloat, b: SafeFloat, c: SafeFloat): SafeFloat | undefined {
@@ -197,7 +197,7 @@ export function safeFloatMulDiv(a: SafeFloat, b: SafeFloat, c: SafeFloat): SafeF
 /**
  * `SafeFloat::gt` for normalised operands.
  * @example
- * import { safeFloatFromU64, safeFloatGt } from '@taoscript/runtime';
+ * import { safeFloatFromU64, safeFloatGt } from './subtensor/share-pool.js';
  * safeFloatGt(safeFloatFromU64(3n), safeFloatFromU64(2n)); // true
  */
 export function safeFloatGt(a: SafeFloat, b: SafeFloat): boolean {
@@ -215,7 +215,7 @@ export function safeFloatGt(a: SafeFloat, b: SafeFloat): boolean {
 /**
  * `u64::from(&SafeFloat)`: truncates the fraction, saturates at u64::MAX.
  * @example
- * import { safeFloatFromU64, safeFloatToU64 } from '@taoscript/runtime';
+ * import { safeFloatFromU64, safeFloatToU64 } from './subtensor/share-pool.js';
  * safeFloatToU64(safeFloatFromU64(42n)); // 42n
  */
 export function safeFloatToU64(v: SafeFloat): bigint {
@@ -339,7 +339,8 @@ function updateValueForOne(
 /**
  * A coldkey's alpha on a hotkey's pool (`get_stake_for_hotkey_and_coldkey_on_subnet`): 0 without shares.
  * @example
- * import { MapState, Overlay, stakeOf } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { stakeOf } from './subtensor/share-pool.js';
  * stakeOf(new Overlay(new MapState()), new Uint8Array(32), new Uint8Array(32), 1); // 0n
  */
 export function stakeOf(st: StateRW, hot: Uint8Array, cold: Uint8Array, netuid: number): bigint {
@@ -350,7 +351,8 @@ export function stakeOf(st: StateRW, hot: Uint8Array, cold: Uint8Array, netuid: 
 /**
  * The alpha value a share amount is worth on a hotkey's pool (`get_value_from_shares`).
  * @example
- * import { MapState, Overlay, shareValue, safeFloatFromU64 } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { shareValue, safeFloatFromU64 } from './subtensor/share-pool.js';
  * shareValue(new Overlay(new MapState()), new Uint8Array(32), 1, safeFloatFromU64(5n)); // 0n
  */
 export function shareValue(st: StateRW, hot: Uint8Array, netuid: number, share: SafeFloat): bigint {
@@ -361,7 +363,8 @@ export function shareValue(st: StateRW, hot: Uint8Array, netuid: number, share: 
 /**
  * A coldkey's raw shares on a hotkey's pool (legacy entry converted), or undefined if it holds none.
  * @example
- * import { MapState, Overlay, sharesOf } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { sharesOf } from './subtensor/share-pool.js';
  * sharesOf(new Overlay(new MapState()), new Uint8Array(32), new Uint8Array(32), 1); // undefined
  */
 export function sharesOf(
@@ -376,7 +379,8 @@ export function sharesOf(
 /**
  * The share denominator of a hotkey's pool (legacy entry converted).
  * @example
- * import { MapState, Overlay, poolDenominator } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { poolDenominator } from './subtensor/share-pool.js';
  * poolDenominator(new Overlay(new MapState()), new Uint8Array(32), 1); // zero
  */
 export function poolDenominator(st: StateRW, hot: Uint8Array, netuid: number): SafeFloat {
@@ -386,7 +390,8 @@ export function poolDenominator(st: StateRW, hot: Uint8Array, netuid: number): S
 /**
  * Raises a hotkey's pool value (`increase_stake_for_hotkey_on_subnet`): all holders gain pro rata.
  * @example
- * import { MapState, Overlay, creditHotkey } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { creditHotkey } from './subtensor/share-pool.js';
  * creditHotkey(new Overlay(new MapState()), new Uint8Array(32), 1, 10n);
  */
 export function creditHotkey(st: StateRW, hot: Uint8Array, netuid: number, amount: bigint): void {
@@ -397,7 +402,8 @@ export function creditHotkey(st: StateRW, hot: Uint8Array, netuid: number, amoun
 /**
  * Lowers a hotkey's pool value (`decrease_stake_for_hotkey_on_subnet`), saturating at zero.
  * @example
- * import { MapState, Overlay, debitHotkey } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { debitHotkey } from './subtensor/share-pool.js';
  * debitHotkey(new Overlay(new MapState()), new Uint8Array(32), 1, 10n);
  */
 export function debitHotkey(st: StateRW, hot: Uint8Array, netuid: number, amount: bigint): void {
@@ -409,7 +415,8 @@ export function debitHotkey(st: StateRW, hot: Uint8Array, netuid: number, amount
  * Credits alpha to a coldkey's position by minting shares (`increase_stake_for_hotkey_and_coldkey_on_subnet`);
  * a non-zero credit also adds the hotkey to `StakingHotkeys[coldkey]`.
  * @example
- * import { MapState, Overlay, creditStake } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { creditStake } from './subtensor/share-pool.js';
  * creditStake(new Overlay(new MapState()), new Uint8Array(32), new Uint8Array(32), 1, 10n);
  */
 export function creditStake(
@@ -428,7 +435,8 @@ export function creditStake(
  * Debits alpha from a coldkey's position by burning shares (`decrease_stake_for_hotkey_and_coldkey_on_subnet`);
  * does nothing when the position is smaller than `amount`.
  * @example
- * import { MapState, Overlay, debitStake } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { debitStake } from './subtensor/share-pool.js';
  * debitStake(new Overlay(new MapState()), new Uint8Array(32), new Uint8Array(32), 1, 10n);
  */
 export function debitStake(
@@ -449,7 +457,8 @@ export function debitStake(
  * Whether crediting `amount` would mint a non-zero number of shares
  * (`try_increase_stake_for_hotkey_and_coldkey_on_subnet`); an empty pool always accepts.
  * @example
- * import { MapState, Overlay, canCreditStake } from '@taoscript/runtime';
+ * import { MapState, Overlay } from '@taoscript/runtime';
+ * import { canCreditStake } from './subtensor/share-pool.js';
  * canCreditStake(new Overlay(new MapState()), new Uint8Array(32), 1, 10n); // true
  */
 export function canCreditStake(
