@@ -20,6 +20,7 @@ import { concatBytes, encodeCompact } from '@taoscript/codec';
 import type { Runtime } from './executive.js';
 import { lengthToFee, weightToFee } from './fees.js';
 import type { StateReader } from './state.js';
+import { apiView, callSubtensorApi, SUBTENSOR_API_METHODS } from './subtensor/apis.js';
 
 /** A runtime-API failure (unknown method, undecodable arguments): the RPC layer reports it. */
 export class RuntimeApiError extends Error {
@@ -33,6 +34,11 @@ for (const api of runtimeApis(UncheckedExtrinsic))
       `${api.name}_${m.name}`,
       m.inputs.map((i) => i.shape),
     );
+for (const [name, m] of SUBTENSOR_API_METHODS)
+  methods.set(
+    name,
+    m.inputs.map((i) => i.shape),
+  );
 
 /** Metadata versions this runtime can describe itself in. */
 export const METADATA_VERSIONS = [14, 15] as const;
@@ -139,7 +145,10 @@ export function callRuntimeApi(
       return u64.enc(weightToFee(decoded[0] as { ref_time: bigint; proof_size: bigint }));
     case 'TransactionPaymentApi_query_length_to_fee':
       return u64.enc(lengthToFee(decoded[0] as number));
-    default:
+    default: {
+      const out = callSubtensorApi(apiView(at.state, at.number), method, decoded);
+      if (out) return out;
       throw new RuntimeApiError(`Exported method ${method} is not found`);
+    }
   }
 }
