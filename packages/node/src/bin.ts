@@ -2,6 +2,7 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
+import { ChainSpecError, type DevSubnet, devSubnets, readChainSpec } from './chain-spec.js';
 import { CliError, parseCli, USAGE } from './cli.js';
 import { NODE_VERSION, startNode } from './node.js';
 
@@ -23,6 +24,17 @@ async function main(): Promise<void> {
   if (cli.version) {
     process.stdout.write(`tao-node ${NODE_VERSION}\n`);
     return;
+  }
+  let genesisSubnets: DevSubnet[] = [];
+  try {
+    if (cli.chainSpec !== undefined) genesisSubnets = readChainSpec(cli.chainSpec).subnets;
+    else if (cli.devSubnets !== undefined) genesisSubnets = devSubnets(cli.devSubnets).subnets;
+  } catch (err) {
+    if (err instanceof ChainSpecError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
   }
   const logger = pino({ level: cli.logLevel, base: null }, pino.destination(2));
   const dataHome = process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share');
@@ -46,6 +58,7 @@ async function main(): Promise<void> {
       ...(cli.poolKbytes !== undefined ? { totalBytes: cli.poolKbytes * 1024 } : {}),
     },
     logger,
+    genesisSubnets,
   });
   logger.info(
     {

@@ -32,9 +32,20 @@ describe('parseCli', () => {
       poolLimit: undefined,
       poolKbytes: undefined,
       logLevel: 'info',
+      devSubnets: undefined,
+      chainSpec: undefined,
       help: false,
       version: false,
     });
+  });
+
+  it('genesis subnets come from --dev-subnets or --chain-spec, not both', () => {
+    assert.equal(parseCli(['--dev', '--dev-subnets', '3']).devSubnets, 3);
+    assert.equal(parseCli(['--chain-spec', 'spec.json']).chainSpec, 'spec.json');
+    refuses(['--dev-subnets', '9'], /--dev-subnets must be between 0 and 8/);
+    refuses(['--dev-subnets', 'two'], /--dev-subnets takes a whole number/);
+    refuses(['--chain-spec', ' '], /--chain-spec must not be empty/);
+    refuses(['--dev-subnets', '1', '--chain-spec', 'x.json'], /cannot be used together/);
   });
 
   it('--dev means a temporary database and 250 ms blocks', () => {

@@ -17,6 +17,10 @@ export interface CliOptions {
   poolLimit: number | undefined;
   poolKbytes: number | undefined;
   logLevel: string;
+  /** `--dev-subnets <n>` */
+  devSubnets: number | undefined;
+  /** `--chain-spec <file>` */
+  chainSpec: string | undefined;
   help: boolean;
   version: boolean;
 }
@@ -36,6 +40,10 @@ export const USAGE = `Usage: tao-node [options]
   --sealing <ms|instant|manual> Block interval in ms (default 12000; 250 with --dev), one block per
                                 admitted transaction, or only on engine_createBlock
   --prometheus-port <port>      Serve Prometheus metrics on this port (off unless given)
+  --dev-subnets <n>             Create and start subnets 1..n at genesis, owned by //Alice with hotkeys
+                                //Alice//subnet<i> (0-8)
+  --chain-spec <file>           Genesis subnets from a JSON file:
+                                {"subnets":[{"owner":"//Alice","hotkey":"//Alice//sn1","tempo":100}]}
   --pool-limit <n>              Maximum ready transactions (default 8192)
   --pool-kbytes <n>             Maximum total size of pooled transactions (default 20480)
   -l, --log <pattern>           trace | debug | info | warn | error | off (default info); Substrate's
@@ -81,6 +89,11 @@ function int(name: string, v: string | undefined, min: number, max: number): num
   return n;
 }
 
+function nonEmpty(name: string, v: string | undefined): string | undefined {
+  if (v !== undefined && v.trim() === '') throw new CliError(`--${name} must not be empty`);
+  return v;
+}
+
 /** Parses argv (without node and script). Throws CliError for bad flags. */
 export function parseCli(argv: string[]): CliOptions {
   if (!Array.isArray(argv) || argv.some((a) => typeof a !== 'string'))
@@ -106,6 +119,8 @@ export function parseCli(argv: string[]): CliOptions {
         'prometheus-port': { type: 'string' },
         'pool-limit': { type: 'string' },
         'pool-kbytes': { type: 'string' },
+        'dev-subnets': { type: 'string' },
+        'chain-spec': { type: 'string' },
         log: { type: 'string', short: 'l' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'V' },
@@ -127,6 +142,8 @@ export function parseCli(argv: string[]): CliOptions {
   } catch (err) {
     throw new CliError((err as Error).message);
   }
+  if (v['dev-subnets'] !== undefined && v['chain-spec'] !== undefined)
+    throw new CliError('--dev-subnets and --chain-spec cannot be used together');
   const level = parseLog((v.log as string | undefined) ?? 'info');
   const mib = int('rpc-max-request-size', v['rpc-max-request-size'] as string | undefined, 1, 1024);
   const kb = int('pool-kbytes', v['pool-kbytes'] as string | undefined, 1, 4 * 1024 * 1024);
@@ -154,6 +171,8 @@ export function parseCli(argv: string[]): CliOptions {
     poolLimit: int('pool-limit', v['pool-limit'] as string | undefined, 1, 10_000_000),
     poolKbytes: kb,
     logLevel: level,
+    devSubnets: int('dev-subnets', v['dev-subnets'] as string | undefined, 0, 8),
+    chainSpec: nonEmpty('chain-spec', v['chain-spec'] as string | undefined),
     help: v.help === true,
     version: v.version === true,
   };

@@ -9,6 +9,7 @@ import { type LegacyDeps, rpcDefinitions } from './api/index.js';
 import { Chain } from './chain/chain.js';
 import { type PoolLimits, TxPool } from './chain/pool.js';
 import { Sealer, type SealingMode } from './chain/sealing.js';
+import type { DevSubnet } from './chain-spec.js';
 import { createNodeMetrics, startMetricsServer } from './metrics/index.js';
 import { startRpcServer } from './rpc/index.js';
 import { type ChainStore, openLmdbStore, openMemoryStore } from './store/index.js';
@@ -37,6 +38,8 @@ export interface NodeOptions {
   verifyThreads?: number;
   logger: Logger;
   now?: () => number;
+  /** Subnets created and started at genesis (`--dev-subnets`, `--chain-spec`). */
+  genesisSubnets?: DevSubnet[];
 }
 
 export interface RunningNode {
@@ -78,6 +81,7 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         (n) => [devKeypair(n).publicKey, DEV_ENDOWMENT] as [Uint8Array, bigint],
       ),
       sudoKey: alice,
+      ...(opts.genesisSubnets?.length ? { subtensor: { subnets: opts.genesisSubnets } } : {}),
     },
     author: alice,
     now: opts.now ?? Date.now,
