@@ -294,7 +294,10 @@ describe('runtime: sudo and utility', () => {
     const before = c.free(alice.publicKey);
     const xt = c.sign(alice, {
       type: 'SubtensorModule',
-      value: { type: 'lock_stake', value: { hotkey: bob.publicKey, netuid: 1, amount: TAO } },
+      value: {
+        type: 'swap_hotkey',
+        value: { hotkey: bob.publicKey, new_hotkey: charlie.publicKey, netuid: undefined },
+      },
     });
     const { results } = c.block([xt], bob.publicKey);
     const r = results[0];
