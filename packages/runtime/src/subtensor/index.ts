@@ -9,3 +9,6 @@ import './admin-utils.js';
 import './commitments.js';
 import './subnets.js';
 import './delegation.js'; // and staking.js, which it imports
+import './alpha-ops.js';
+import './tempo.js';
+import './locks.js';

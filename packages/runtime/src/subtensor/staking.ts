@@ -223,7 +223,7 @@ function hasRootStake(st: StateRW, cold: Uint8Array): boolean {
 type Bucket = 'perpetualOwner' | 'decayingOwner' | 'perpetualGeneral' | 'decayingGeneral';
 
 /** A `ConvictionModel` restricted to what staking touches: one lock and its aggregate bucket. */
-interface Model {
+export interface Model {
   hotkey: Uint8Array;
   ownerLock: boolean;
   perpetual: boolean;
@@ -246,7 +246,8 @@ const toStored = (l: LockState): StoredLock => ({
 });
 const emptyLock = (t: bigint): LockState => ({ lockedMass: 0n, conviction: 0n, lastUpdate: t });
 
-function rollParams(st: StateRW, ownerLock: boolean, perpetualLock: boolean) {
+/** The `RollParameters` of a lock: the chain's rates plus its owner/perpetual flags. */
+export function rollParams(st: StateRW, ownerLock: boolean, perpetualLock: boolean) {
   return {
     unlockRate: S.UnlockRate.get(st),
     maturityRate: S.MaturityRate.get(st),
@@ -256,7 +257,7 @@ function rollParams(st: StateRW, ownerLock: boolean, perpetualLock: boolean) {
 }
 
 /** `read_conviction_model_for_hotkey`. */
-function modelFor(
+export function modelFor(
   st: StateRW,
   cold: Uint8Array,
   netuid: number,
@@ -294,7 +295,12 @@ function modelFor(
 }
 
 /** `read_conviction_model`: the coldkey's lock on a subnet (its first `Lock` entry), if any. */
-function readModel(st: Overlay, cold: Uint8Array, netuid: number, t: bigint): Model | undefined {
+export function readModel(
+  st: Overlay,
+  cold: Uint8Array,
+  netuid: number,
+  t: bigint,
+): Model | undefined {
   const key = st.keys(S.Lock.partialKey(cold, netuid), undefined, 1)[0];
   if (!key) return undefined;
   const [, , hot] = S.Lock.decodeKey(key);
@@ -306,7 +312,7 @@ function roll(st: StateRW, m: Model, l: LockState, t: bigint) {
 }
 
 /** `ConvictionModel::roll_forward`: rolls the lock; its decay comes off the aggregate. */
-function rollModel(st: StateRW, m: Model, t: bigint): void {
+export function rollModel(st: StateRW, m: Model, t: bigint): void {
   const r = roll(st, m, m.individual, t);
   m.individual = r.lock;
   m.individualDirty = true;
@@ -317,7 +323,8 @@ function rollModel(st: StateRW, m: Model, t: bigint): void {
   m.aggregateDirty = true;
 }
 
-function rollAggregate(st: StateRW, m: Model, t: bigint): void {
+/** `ConvictionModel::roll_forward_aggregate`: rolls the model's aggregate bucket to `t`. */
+export function rollAggregate(st: StateRW, m: Model, t: bigint): void {
   m.aggregate = roll(st, m, m.aggregate, t).lock;
   m.aggregateDirty = true;
 }
@@ -325,7 +332,13 @@ function rollAggregate(st: StateRW, m: Model, t: bigint): void {
 const lockIsDust = (l: LockState): boolean => l.lockedMass < 100n && l.conviction < 100n << 64n;
 
 /** `insert_lock_state`: stores the lock and its reverse index, or removes both when dust. */
-function storeLock(st: StateRW, cold: Uint8Array, netuid: number, hot: Uint8Array, l: LockState) {
+export function storeLock(
+  st: StateRW,
+  cold: Uint8Array,
+  netuid: number,
+  hot: Uint8Array,
+  l: LockState,
+) {
   if (lockIsDust(l)) {
     S.LockingColdkeys.remove(st, netuid, hot, cold);
     S.Lock.remove(st, cold, netuid, hot);
@@ -336,7 +349,7 @@ function storeLock(st: StateRW, cold: Uint8Array, netuid: number, hot: Uint8Arra
 }
 
 /** `save_conviction_model`: writes the dirty parts (an empty aggregate is removed). */
-function saveModel(st: StateRW, cold: Uint8Array, netuid: number, m: Model): void {
+export function saveModel(st: StateRW, cold: Uint8Array, netuid: number, m: Model): void {
   if (m.individualDirty) storeLock(st, cold, netuid, m.hotkey, m.individual);
   if (!m.aggregateDirty) return;
   const a = m.aggregate;
@@ -405,7 +418,7 @@ export function availableToUnstake(
 }
 
 /** `reduce_aggregate_lock` / `add_aggregate_lock` on the bucket of (cold, hot). */
-function adjustAggregate(
+export function adjustAggregate(
   ctx: DispatchContext,
   cold: Uint8Array,
   hot: Uint8Array,
