@@ -295,8 +295,8 @@ describe('runtime: sudo and utility', () => {
     const xt = c.sign(alice, {
       type: 'SubtensorModule',
       value: {
-        type: 'swap_hotkey',
-        value: { hotkey: bob.publicKey, new_hotkey: charlie.publicKey, netuid: undefined },
+        type: 'announce_coldkey_swap',
+        value: { new_coldkey_hash: new Uint8Array(32) },
       },
     });
     const { results } = c.block([xt], bob.publicKey);

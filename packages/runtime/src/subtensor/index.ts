@@ -12,3 +12,4 @@ import './delegation.js'; // and staking.js, which it imports
 import './alpha-ops.js';
 import './tempo.js';
 import './locks.js';
+import './key-swap.js';
