@@ -295,8 +295,8 @@ describe('runtime: sudo and utility', () => {
     const xt = c.sign(alice, {
       type: 'SubtensorModule',
       value: {
-        type: 'announce_coldkey_swap',
-        value: { new_coldkey_hash: new Uint8Array(32) },
+        type: 'register_leased_network',
+        value: { emissions_share: 10, end_block: undefined },
       },
     });
     const { results } = c.block([xt], bob.publicKey);

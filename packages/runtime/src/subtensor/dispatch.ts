@@ -17,6 +17,7 @@ import {
   moduleError,
   type Origin,
 } from '../dispatch.js';
+import { coldkeySwapGuard } from './coldkey-swap-guard.js';
 
 type Variant<C, T> = C extends { type: T } ? C : never;
 export type Handler<C> = (ctx: DispatchContext, origin: Origin, call: C) => DispatchOutcome;
@@ -32,12 +33,20 @@ export const handlers: {
 
 type SubtensorPallet = keyof typeof handlers;
 
-/** Dispatches a call of one of the subtensor pallets. */
+/**
+ * Dispatches a call of one of the subtensor pallets. A signed caller with a pending or disputed
+ * coldkey swap is first put through `CheckColdkeySwap` (coldkey-swap-guard.ts); subtensor refuses
+ * such a call already at validation, we refuse it here at dispatch.
+ */
 export function dispatchSubtensorPallet(
   ctx: DispatchContext,
   origin: Origin,
   call: Extract<RuntimeCall, { type: SubtensorPallet }>,
 ): DispatchOutcome {
+  if (origin.type === 'Signed') {
+    const refused = coldkeySwapGuard(ctx.state, origin.who, call);
+    if (refused) return fail(refused);
+  }
   const table = handlers[call.type] as Record<string, Handler<unknown> | undefined>;
   const inner = call.value as { type: string };
   const handler = table[inner.type];

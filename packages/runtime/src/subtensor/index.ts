@@ -13,3 +13,6 @@ import './alpha-ops.js';
 import './tempo.js';
 import './locks.js';
 import './key-swap.js';
+import './coldkey-swap.js';
+import './misc-calls.js';
+import './root-claims.js';

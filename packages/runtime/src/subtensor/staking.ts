@@ -168,7 +168,12 @@ function recordFlow(st: StateRW, netuid: number, tao: bigint, inflow: boolean): 
 }
 
 /** `add_stake_adjust_root_claimed_for_hotkey_and_coldkey`. */
-function addRootClaimed(st: StateRW, hot: Uint8Array, cold: Uint8Array, amount: bigint): void {
+export function addRootClaimed(
+  st: StateRW,
+  hot: Uint8Array,
+  cold: Uint8Array,
+  amount: bigint,
+): void {
   const amountFx = fxFromInt(I96F32, amount);
   for (const [netuid, rate] of S.RootClaimable.get(st, hot)) {
     const claimed = S.RootClaimed.get(st, netuid, hot, cold);
@@ -189,7 +194,7 @@ function removeRootClaimed(st: StateRW, hot: Uint8Array, cold: Uint8Array, amoun
 }
 
 /** `maybe_add_coldkey_index`: registers a root-staking coldkey in the auto-claim index. */
-function maybeAddColdkeyIndex(st: StateRW, cold: Uint8Array): void {
+export function maybeAddColdkeyIndex(st: StateRW, cold: Uint8Array): void {
   if (S.StakingColdkeys.tryGet(st, cold) !== undefined) return;
   const n = S.NumStakingColdkeys.get(st);
   S.StakingColdkeysByIndex.set(st, n, cold);
@@ -198,7 +203,7 @@ function maybeAddColdkeyIndex(st: StateRW, cold: Uint8Array): void {
 }
 
 /** `maybe_remove_coldkey_index`: removes it, moving the last entry into the freed slot. */
-function maybeRemoveColdkeyIndex(st: StateRW, cold: Uint8Array): void {
+export function maybeRemoveColdkeyIndex(st: StateRW, cold: Uint8Array): void {
   const idx = S.StakingColdkeys.tryGet(st, cold);
   if (idx === undefined) return;
   S.StakingColdkeys.remove(st, cold);
