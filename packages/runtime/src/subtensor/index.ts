@@ -16,3 +16,4 @@ import './key-swap.js';
 import './coldkey-swap.js';
 import './misc-calls.js';
 import './root-claims.js';
+import './swap-calls.js';
