@@ -10,6 +10,7 @@ import {
 } from '@taoscript/chain-types';
 import { fxFromF64, fxFromInt, U64F64 } from '@taoscript/codec';
 import { devKeypair, runtimeHarness } from '@taoscript/testkit';
+import { dispatchAt, dispatchError, dispatchOk } from '../../test/subtensor-fixtures.js';
 import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import {
@@ -45,27 +46,6 @@ const signed = (who: Uint8Array): Origin => ({ type: 'Signed', who });
 const au = (value: AdminUtilsCall): RuntimeCall => ({ type: 'AdminUtils', value });
 const sme = (value: unknown): RuntimeEvent => ({ type: 'SubtensorModule', value }) as RuntimeEvent;
 const aue = (value: unknown): RuntimeEvent => ({ type: 'AdminUtils', value }) as RuntimeEvent;
-
-/** Dispatches straight into the runtime at `block`, applying the writes. */
-function call(h: Harness, origin: Origin, c: RuntimeCall, block = 10) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = { state: ov, blockNumber: block, deposit: (e) => events.push(e) };
-  const out = ov.transactional(() => h.runtime.dispatch(ctx, origin, c));
-  const changes = ov.changes();
-  h.state.apply(changes);
-  return { out, events, changes };
-}
-const errorOf = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, false, 'expected the call to fail');
-  assert.equal(r.changes.size, 0, 'a failed call must not write');
-  assert.equal(r.events.length, 0, 'a failed call must not emit');
-  return r.out.ok ? '' : describeDispatchError(r.out.error);
-};
-const ok = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, true, r.out.ok ? '' : describeDispatchError(r.out.error));
-  return r;
-};
 
 /** A subnet owned by OWNER with tempo 100 anchored at block 0: frozen from block 91. */
 function subnet() {
@@ -579,40 +559,43 @@ describe('AdminUtils per-subnet setters', () => {
     describe(name, () => {
       it('root sets the value and emits the source events', () => {
         const h = subnet();
-        const r = ok(call(h, ROOT, au(c.make(NET))));
+        const r = dispatchOk(dispatchAt(h, ROOT, au(c.make(NET))));
         c.written(h, NET);
         if (c.events) assert.deepEqual(r.events, c.events(NET));
       });
 
       it('refuses anyone but root or the subnet owner', () => {
         const h = subnet();
-        assert.equal(errorOf(call(h, signed(STRANGER), au(c.make(NET)))), 'BadOrigin');
-        assert.equal(errorOf(call(h, { type: 'None' }, au(c.make(NET)))), 'BadOrigin');
+        assert.equal(dispatchError(dispatchAt(h, signed(STRANGER), au(c.make(NET)))), 'BadOrigin');
+        assert.equal(dispatchError(dispatchAt(h, { type: 'None' }, au(c.make(NET)))), 'BadOrigin');
         if (c.who === 'root')
-          assert.equal(errorOf(call(h, signed(OWNER), au(c.make(NET)))), 'BadOrigin');
+          assert.equal(dispatchError(dispatchAt(h, signed(OWNER), au(c.make(NET)))), 'BadOrigin');
       });
 
       if (c.who !== 'root') {
         it('lets the owner set it, rate limited per owner only when the setter records it', () => {
           const h = subnet();
-          ok(call(h, signed(OWNER), au(c.make(NET)), 10));
+          dispatchOk(dispatchAt(h, signed(OWNER), au(c.make(NET)), 10));
           c.written(h, NET);
-          const again = call(h, signed(OWNER), au(c.make(NET)), 11);
+          const again = dispatchAt(h, signed(OWNER), au(c.make(NET)), 11);
           if (c.who === 'owner')
-            assert.equal(errorOf(again), 'SubtensorModule.TxRateLimitExceeded');
-          else ok(again);
+            assert.equal(dispatchError(again), 'SubtensorModule.TxRateLimitExceeded');
+          else dispatchOk(again);
           // Root is never rate limited and does not reset the owner's record.
-          ok(call(h, ROOT, au(c.make(NET)), 12));
+          dispatchOk(dispatchAt(h, ROOT, au(c.make(NET)), 12));
         });
       }
 
       it(c.freeze ? 'is frozen near the epoch, for root too' : 'ignores the freeze window', () => {
         const h = subnet();
         h.edit((ov) => S.LastEpochBlock.set(ov, NET, 0n));
-        const r = call(h, ROOT, au(c.make(NET)), TEMPO - 5);
+        const r = dispatchAt(h, ROOT, au(c.make(NET)), TEMPO - 5);
         if (c.freeze)
-          assert.equal(errorOf(r), 'SubtensorModule.AdminActionProhibitedDuringWeightsWindow');
-        else ok(r);
+          assert.equal(
+            dispatchError(r),
+            'SubtensorModule.AdminActionProhibitedDuringWeightsWindow',
+          );
+        else dispatchOk(r);
       });
 
       it(
@@ -621,10 +604,10 @@ describe('AdminUtils per-subnet setters', () => {
           : 'does not check that the subnet exists',
         () => {
           const h = subnet();
-          const r = call(h, ROOT, au(c.make(MISSING)));
-          if (c.missing) assert.equal(errorOf(r), c.missing);
+          const r = dispatchAt(h, ROOT, au(c.make(MISSING)));
+          if (c.missing) assert.equal(dispatchError(r), c.missing);
           else {
-            ok(r);
+            dispatchOk(r);
             c.written(h, MISSING);
           }
         },
@@ -792,8 +775,8 @@ describe('AdminUtils global root setters', () => {
   for (const [c, written, events] of globals) {
     it(`${c.type}: root only, sets and emits`, () => {
       const h = subnet();
-      assert.equal(errorOf(call(h, signed(OWNER), au(c))), 'BadOrigin');
-      const r = ok(call(h, ROOT, au(c)));
+      assert.equal(dispatchError(dispatchAt(h, signed(OWNER), au(c))), 'BadOrigin');
+      const r = dispatchOk(dispatchAt(h, ROOT, au(c)));
       written(h);
       assert.deepEqual(r.events, events);
     });
@@ -805,16 +788,16 @@ describe('AdminUtils global root setters', () => {
       type: 'sudo_set_network_pow_registration_allowed',
       value: { netuid: NET, registration_allowed: true },
     });
-    assert.equal(errorOf(call(h, ROOT, pow)), 'AdminUtils.POWRegistrationDisabled');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, pow)), 'AdminUtils.POWRegistrationDisabled');
     const ti = au({ type: 'sudo_set_total_issuance', value: { total_issuance: 1n } });
-    assert.equal(errorOf(call(h, signed(STRANGER), ti)), 'AdminUtils.Deprecated');
+    assert.equal(dispatchError(dispatchAt(h, signed(STRANGER), ti)), 'AdminUtils.Deprecated');
   });
 
   it('leaves the authority and EVM chain-id calls unregistered', () => {
     const h = subnet();
-    const r = call(h, ROOT, au({ type: 'sudo_set_evm_chain_id', value: { chain_id: 1n } }));
-    assert.equal(errorOf(r), 'System.CallFiltered');
-    const g = call(
+    const r = dispatchAt(h, ROOT, au({ type: 'sudo_set_evm_chain_id', value: { chain_id: 1n } }));
+    assert.equal(dispatchError(r), 'System.CallFiltered');
+    const g = dispatchAt(
       h,
       ROOT,
       au({
@@ -822,7 +805,7 @@ describe('AdminUtils global root setters', () => {
         value: { next_authorities: [], in_blocks: 1, forced: undefined },
       }),
     );
-    assert.equal(errorOf(g), 'System.CallFiltered');
+    assert.equal(dispatchError(g), 'System.CallFiltered');
   });
 
   it('bounds the flow exponent, epochs per block and max mechanism count', () => {
@@ -832,17 +815,17 @@ describe('AdminUtils global root setters', () => {
         type: 'sudo_set_tao_flow_normalization_exponent',
         value: { exponent: fxFromF64(U64F64, x) },
       });
-    assert.equal(errorOf(call(h, ROOT, ex(0.99))), 'AdminUtils.InvalidValue');
-    assert.equal(errorOf(call(h, ROOT, ex(2.01))), 'AdminUtils.InvalidValue');
-    ok(call(h, ROOT, ex(1)));
-    ok(call(h, ROOT, ex(2)));
+    assert.equal(dispatchError(dispatchAt(h, ROOT, ex(0.99))), 'AdminUtils.InvalidValue');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, ex(2.01))), 'AdminUtils.InvalidValue');
+    dispatchOk(dispatchAt(h, ROOT, ex(1)));
+    dispatchOk(dispatchAt(h, ROOT, ex(2)));
     const epb = au({ type: 'sudo_set_max_epochs_per_block', value: { max_epochs_per_block: 0 } });
-    assert.equal(errorOf(call(h, ROOT, epb)), 'AdminUtils.ValueNotInBounds');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, epb)), 'AdminUtils.ValueNotInBounds');
     const mm = (n: number) =>
       au({ type: 'sudo_set_max_mechanism_count', value: { max_mechanism_count: n } });
-    assert.equal(errorOf(call(h, ROOT, mm(0))), 'SubtensorModule.InvalidValue');
-    assert.equal(errorOf(call(h, ROOT, mm(17))), 'SubtensorModule.InvalidValue');
-    ok(call(h, ROOT, mm(16)));
+    assert.equal(dispatchError(dispatchAt(h, ROOT, mm(0))), 'SubtensorModule.InvalidValue');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, mm(17))), 'SubtensorModule.InvalidValue');
+    dispatchOk(dispatchAt(h, ROOT, mm(16)));
   });
 
   it('emits PrecompileUpdated only on a change', () => {
@@ -851,7 +834,7 @@ describe('AdminUtils global root setters', () => {
       type: 'sudo_toggle_evm_precompile',
       value: { precompile_id: { type: 'Alpha' }, enabled: true },
     });
-    const r = ok(call(h, ROOT, c));
+    const r = dispatchOk(dispatchAt(h, ROOT, c));
     assert.deepEqual(r.events, []);
   });
 
@@ -864,12 +847,12 @@ describe('AdminUtils global root setters', () => {
     try {
       const set = (min_stake: bigint) =>
         au({ type: 'sudo_set_nominator_min_required_stake', value: { min_stake } });
-      ok(call(h, ROOT, set(1_000_000n)));
+      dispatchOk(dispatchAt(h, ROOT, set(1_000_000n)));
       assert.equal(sweeps, 1);
       // The previous minimum is now 2_000_000 rao × 1_000_000 / 1e6 = 2_000_000: 1_500_000 is not above.
-      ok(call(h, ROOT, set(1_500_000n)));
+      dispatchOk(dispatchAt(h, ROOT, set(1_500_000n)));
       assert.equal(sweeps, 1);
-      ok(call(h, ROOT, set(1_600_000n)));
+      dispatchOk(dispatchAt(h, ROOT, set(1_600_000n)));
       assert.equal(sweeps, 1);
     } finally {
       delete nominationHooks.clearSmallNominations;
@@ -882,24 +865,24 @@ describe('owner rate limits and the freeze window', () => {
 
   it('limits each hyperparameter separately for OwnerHyperparamRateLimit tempos', () => {
     const h = subnet();
-    ok(call(h, signed(OWNER), rho(1), 10));
+    dispatchOk(dispatchAt(h, signed(OWNER), rho(1), 10));
     const key: RateLimitKey = { type: 'OwnerHyperparamUpdate', value: [NET, { type: 'Rho' }] };
     assert.equal(S.LastRateLimitedBlock.get(st(h), key), 10n);
     // Another hyperparameter is not limited by this one.
     const ip = au({ type: 'sudo_set_immunity_period', value: { netuid: NET, immunity_period: 1 } });
-    ok(call(h, signed(OWNER), ip, 11));
-    ok(call(h, ROOT, rho(2), 11));
+    dispatchOk(dispatchAt(h, signed(OWNER), ip, 11));
+    dispatchOk(dispatchAt(h, ROOT, rho(2), 11));
     assert.equal(S.LastRateLimitedBlock.get(st(h), key), 10n, 'root does not record');
     // 2 tempos × 100 blocks.
     assert.equal(
-      errorOf(call(h, signed(OWNER), rho(3), 209)),
+      dispatchError(dispatchAt(h, signed(OWNER), rho(3), 209)),
       'SubtensorModule.TxRateLimitExceeded',
     );
     h.edit((ov) => S.LastEpochBlock.set(ov, NET, 200n));
-    ok(call(h, signed(OWNER), rho(3), 210));
+    dispatchOk(dispatchAt(h, signed(OWNER), rho(3), 210));
     assert.equal(S.LastRateLimitedBlock.get(st(h), key), 210n);
     h.edit((ov) => S.OwnerHyperparamRateLimit.set(ov, 0));
-    ok(call(h, signed(OWNER), rho(4), 211));
+    dispatchOk(dispatchAt(h, signed(OWNER), rho(4), 211));
   });
 
   it('keeps the weights version key limit per owner coldkey for 5 tempos', () => {
@@ -908,11 +891,14 @@ describe('owner rate limits and the freeze window', () => {
       type: 'sudo_set_weights_version_key',
       value: { netuid: NET, weights_version_key: 1n },
     });
-    ok(call(h, signed(OWNER), wvk, 10));
+    dispatchOk(dispatchAt(h, signed(OWNER), wvk, 10));
     assert.equal(S.TransactionKeyLastBlock.get(st(h), OWNER, NET, 4), 10n);
     h.edit((ov) => S.LastEpochBlock.set(ov, NET, 500n));
-    assert.equal(errorOf(call(h, signed(OWNER), wvk, 509)), 'SubtensorModule.TxRateLimitExceeded');
-    ok(call(h, signed(OWNER), wvk, 510));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(OWNER), wvk, 509)),
+      'SubtensorModule.TxRateLimitExceeded',
+    );
+    dispatchOk(dispatchAt(h, signed(OWNER), wvk, 510));
   });
 
   it('freezes within AdminFreezeWindow blocks of the next epoch or while one is pending', () => {
@@ -922,10 +908,10 @@ describe('owner rate limits and the freeze window', () => {
     assert.equal(isInAdminFreezeWindow(s(), NET, 90n), false, '10 blocks left: open');
     assert.equal(isInAdminFreezeWindow(s(), NET, 91n), true, '9 blocks left: frozen');
     assert.equal(
-      errorOf(call(h, ROOT, rho(5), 91)),
+      dispatchError(dispatchAt(h, ROOT, rho(5), 91)),
       'SubtensorModule.AdminActionProhibitedDuringWeightsWindow',
     );
-    ok(call(h, ROOT, rho(5), 90));
+    dispatchOk(dispatchAt(h, ROOT, rho(5), 90));
     h.edit((ov) => S.PendingEpochAt.set(ov, NET, 50n));
     assert.equal(isInAdminFreezeWindow(s(), NET, 20n), true, 'an owner-triggered epoch is pending');
     assert.equal(isInAdminFreezeWindow(s(), NET, 50n), false);
@@ -961,7 +947,7 @@ describe('owner rate limits and the freeze window', () => {
 });
 
 describe('setter bounds', () => {
-  const e = (h: Harness, o: Origin, c: AdminUtilsCall) => errorOf(call(h, o, au(c)));
+  const e = (h: Harness, o: Origin, c: AdminUtilsCall) => dispatchError(dispatchAt(h, o, au(c)));
 
   it('max_allowed_uids', () => {
     const h = subnet();
@@ -973,7 +959,7 @@ describe('setter bounds', () => {
     assert.equal(e(h, ROOT, m(257)), 'AdminUtils.MaxAllowedUidsGreaterThanDefaultMaxAllowedUids');
     h.edit((ov) => S.MechanismCountCurrent.set(ov, NET, 2));
     assert.equal(e(h, ROOT, m(129)), 'SubtensorModule.TooManyUIDsPerMechanism');
-    ok(call(h, ROOT, au(m(128))));
+    dispatchOk(dispatchAt(h, ROOT, au(m(128))));
     assert.equal(ensureMaxUidsOverAllMechanisms(128, 2), undefined);
     assert.ok(ensureMaxUidsOverAllMechanisms(40_000, 2), 'saturating product still too big');
   });
@@ -994,12 +980,12 @@ describe('setter bounds', () => {
     assert.equal(e(h, ROOT, minBurn(1_000_000_000n)), 'AdminUtils.ValueNotInBounds');
     h.edit((ov) => S.MaxBurn.set(ov, NET, 500_000_000n));
     assert.equal(e(h, ROOT, minBurn(500_000_000n)), 'AdminUtils.ValueNotInBounds');
-    ok(call(h, ROOT, au(minBurn(499_999_999n))));
+    dispatchOk(dispatchAt(h, ROOT, au(minBurn(499_999_999n))));
     const maxBurn = (max_burn: bigint) =>
       c({ type: 'sudo_set_max_burn', value: { netuid: NET, max_burn } });
     assert.equal(e(h, ROOT, maxBurn(100_000_000n)), 'AdminUtils.ValueNotInBounds');
     assert.equal(e(h, ROOT, maxBurn(499_999_999n)), 'AdminUtils.ValueNotInBounds');
-    ok(call(h, ROOT, au(maxBurn(500_000_000n))));
+    dispatchOk(dispatchAt(h, ROOT, au(maxBurn(500_000_000n))));
     assert.equal(
       e(
         h,
@@ -1015,13 +1001,13 @@ describe('setter bounds', () => {
       c({ type: 'sudo_set_min_allowed_uids', value: { netuid: NET, min_allowed_uids } });
     assert.equal(e(h, ROOT, minUids(128)), 'AdminUtils.MinAllowedUidsGreaterThanMaxAllowedUids');
     assert.equal(e(h, ROOT, minUids(10)), 'AdminUtils.MinAllowedUidsGreaterThanCurrentUids');
-    ok(call(h, ROOT, au(minUids(9))));
+    dispatchOk(dispatchAt(h, ROOT, au(minUids(9))));
     h.edit((ov) => S.MinChildkeyTake.set(ov, 100));
     const take = (t: number) =>
       c({ type: 'sudo_set_min_childkey_take_per_subnet', value: { netuid: NET, take: t } });
     assert.equal(e(h, ROOT, take(99)), 'AdminUtils.InvalidValue');
     assert.equal(e(h, ROOT, take(11_797)), 'AdminUtils.InvalidValue');
-    ok(call(h, ROOT, au(take(11_796))));
+    dispatchOk(dispatchAt(h, ROOT, au(take(11_796))));
   });
 
   it('bonds moving average: the owner is capped at 975000 before the subnet check', () => {
@@ -1035,8 +1021,8 @@ describe('setter bounds', () => {
       e(h, signed(OWNER), bma(NET, 975_001n)),
       'AdminUtils.BondsMovingAverageMaxReached',
     );
-    ok(call(h, ROOT, au(bma(NET, 999_999n))));
-    ok(call(h, signed(OWNER), au(bma(NET, 975_000n))));
+    dispatchOk(dispatchAt(h, ROOT, au(bma(NET, 999_999n))));
+    dispatchOk(dispatchAt(h, signed(OWNER), au(bma(NET, 975_000n))));
     h.edit((ov) => S.SubnetOwner.set(ov, MISSING, OWNER));
     assert.equal(
       e(h, signed(OWNER), bma(MISSING, 975_001n)),
@@ -1051,7 +1037,7 @@ describe('setter bounds', () => {
     assert.equal(e(h, ROOT, av(2_000, 1_637)), 'SubtensorModule.AlphaHighTooLow');
     assert.equal(e(h, ROOT, av(1_637, 2_000)), 'SubtensorModule.AlphaLowOutOfRange');
     assert.equal(e(h, ROOT, av(2_001, 2_000)), 'SubtensorModule.AlphaLowOutOfRange');
-    ok(call(h, ROOT, au(av(1_638, 1_638))));
+    dispatchOk(dispatchAt(h, ROOT, au(av(1_638, 1_638))));
     h.edit((ov) => S.LiquidAlphaOn.set(ov, NET, false));
     assert.equal(e(h, ROOT, av(2_000, 3_000)), 'SubtensorModule.LiquidAlphaDisabled');
   });
@@ -1068,7 +1054,7 @@ describe('setter bounds', () => {
     const sig = (steepness: number) =>
       ({ type: 'sudo_set_alpha_sigmoid_steepness', value: { netuid: NET, steepness } }) as const;
     assert.equal(e(h, signed(OWNER), sig(-1)), 'AdminUtils.NegativeSigmoidSteepness');
-    ok(call(h, ROOT, au(sig(-1))));
+    dispatchOk(dispatchAt(h, ROOT, au(sig(-1))));
     assert.equal(S.AlphaSigmoidSteepness.get(st(h), NET), -1);
     const lim = (immune_neurons: number) =>
       ({
@@ -1077,12 +1063,12 @@ describe('setter bounds', () => {
       }) as const;
     assert.equal(e(h, ROOT, lim(0)), 'SubtensorModule.InvalidValue');
     assert.equal(e(h, ROOT, lim(11)), 'SubtensorModule.InvalidValue');
-    ok(call(h, ROOT, au(lim(10))));
+    dispatchOk(dispatchAt(h, ROOT, au(lim(10))));
     const hl = (netuid: number, burn_half_life: number) =>
       ({ type: 'sudo_set_burn_half_life', value: { netuid, burn_half_life } }) as const;
     assert.equal(e(h, ROOT, hl(NET, 0)), 'AdminUtils.InvalidValue');
     assert.equal(e(h, ROOT, hl(NET, 36_101)), 'AdminUtils.InvalidValue');
-    ok(call(h, ROOT, au(hl(NET, 36_100))));
+    dispatchOk(dispatchAt(h, ROOT, au(hl(NET, 36_100))));
     h.edit((ov) => S.NetworksAdded.set(ov, 0, true));
     assert.equal(e(h, ROOT, hl(0, 10)), 'AdminUtils.NotPermittedOnRootSubnet');
     const bm = (netuid: number, x: number) =>
@@ -1093,7 +1079,7 @@ describe('setter bounds', () => {
     assert.equal(e(h, ROOT, bm(NET, 0.99)), 'AdminUtils.InvalidValue');
     assert.equal(e(h, ROOT, bm(NET, 3.01)), 'AdminUtils.InvalidValue');
     assert.equal(e(h, ROOT, bm(0, 2)), 'AdminUtils.NotPermittedOnRootSubnet');
-    ok(call(h, ROOT, au(bm(NET, 3))));
+    dispatchOk(dispatchAt(h, ROOT, au(bm(NET, 3))));
     const oc = {
       type: 'sudo_set_owner_cut_enabled',
       value: { netuid: 0, enabled: false },
@@ -1115,7 +1101,7 @@ describe('setter bounds', () => {
     h.edit((ov) => S.MaxAllowedUids.set(ov, NET, 129));
     assert.equal(e(h, ROOT, mc(2)), 'SubtensorModule.TooManyUIDsPerMechanism');
     h.edit((ov) => S.MaxAllowedUids.set(ov, NET, 128));
-    ok(call(h, ROOT, au(mc(2))));
+    dispatchOk(dispatchAt(h, ROOT, au(mc(2))));
     h.edit((ov) => {
       S.Weights.set(ov, 4097, 0, [[1, 5]]);
       S.Bonds.set(ov, 4097, 0, [[1, 5]]);
@@ -1125,7 +1111,7 @@ describe('setter bounds', () => {
       S.Weights.set(ov, NET, 0, [[1, 5]]);
       S.MechanismEmissionSplit.set(ov, NET, [1, 65_534]);
     });
-    ok(call(h, ROOT, au(mc(1))));
+    dispatchOk(dispatchAt(h, ROOT, au(mc(1))));
     const s = st(h);
     assert.deepEqual(S.Weights.get(s, 4097, 0), []);
     assert.deepEqual(S.Bonds.get(s, 4097, 0), []);
@@ -1144,9 +1130,9 @@ describe('setter bounds', () => {
     assert.equal(e(h, ROOT, sp([])), 'SubtensorModule.InvalidValue');
     assert.equal(e(h, ROOT, sp([1, 1, 65_533])), 'SubtensorModule.InvalidValue');
     assert.equal(e(h, ROOT, sp([1, 65_533])), 'SubtensorModule.InvalidValue');
-    ok(call(h, ROOT, au(sp([1, 65_534]))));
+    dispatchOk(dispatchAt(h, ROOT, au(sp([1, 65_534]))));
     assert.deepEqual(S.MechanismEmissionSplit.get(st(h), NET), [1, 65_534]);
-    ok(call(h, ROOT, au(sp(undefined))));
+    dispatchOk(dispatchAt(h, ROOT, au(sp(undefined))));
     assert.equal(S.MechanismEmissionSplit.get(st(h), NET), undefined);
   });
 });
@@ -1158,17 +1144,20 @@ describe('subnet owner hotkey (calls 64 and 67)', () => {
       const h = subnet();
       h.edit((ov) => S.LastEpochBlock.set(ov, NET, 0n));
       const c = (netuid: number, hotkey: Uint8Array) => au({ type, value: { netuid, hotkey } });
-      assert.equal(errorOf(call(h, signed(STRANGER), c(NET, HK), 95)), 'BadOrigin');
-      assert.equal(errorOf(call(h, ROOT, c(MISSING, HK), 95)), 'SubtensorModule.SubnetNotExists');
+      assert.equal(dispatchError(dispatchAt(h, signed(STRANGER), c(NET, HK), 95)), 'BadOrigin');
+      assert.equal(
+        dispatchError(dispatchAt(h, ROOT, c(MISSING, HK), 95)),
+        'SubtensorModule.SubnetNotExists',
+      );
       const subnetAccount = new Uint8Array(32);
       subnetAccount.set(new TextEncoder().encode('modlsubtensr'));
       subnetAccount.set([5, 0], 12);
       assert.equal(
-        errorOf(call(h, ROOT, c(NET, subnetAccount), 95)),
+        dispatchError(dispatchAt(h, ROOT, c(NET, subnetAccount), 95)),
         'SubtensorModule.CannotUseSystemAccount',
       );
       // Inside the freeze window (5 blocks to the epoch) and still allowed.
-      const r = ok(call(h, signed(OWNER), c(NET, HK), 95));
+      const r = dispatchOk(dispatchAt(h, signed(OWNER), c(NET, HK), 95));
       assert.deepEqual(S.SubnetOwnerHotkey.get(st(h), NET), HK);
       assert.deepEqual(r.events, [sme({ type: 'SubnetOwnerHotkeySet', value: [NET, HK] })]);
       assert.equal(
@@ -1176,10 +1165,10 @@ describe('subnet owner hotkey (calls 64 and 67)', () => {
         95n,
       );
       assert.equal(
-        errorOf(call(h, ROOT, c(NET, acct(8)), 50_494)),
+        dispatchError(dispatchAt(h, ROOT, c(NET, acct(8)), 50_494)),
         'SubtensorModule.TxRateLimitExceeded',
       );
-      ok(call(h, ROOT, c(NET, acct(8)), 50_495));
+      dispatchOk(dispatchAt(h, ROOT, c(NET, acct(8)), 50_495));
     });
   }
 
@@ -1248,7 +1237,7 @@ describe('sudo_trim_to_max_allowed_uids', () => {
 
   it('drops the lowest emitters, skipping immune ones, and compacts the uids', () => {
     const { h, hk } = crowded();
-    ok(call(h, ROOT, trim(4), 1000));
+    dispatchOk(dispatchAt(h, ROOT, trim(4), 1000));
     const s = st(h);
     // Removed: uid 4 then uid 1 (lowest emission, ties broken by higher uid first); uid 5 is immune.
     assert.equal(S.SubnetworkN.get(s, NET), 4);
@@ -1283,11 +1272,11 @@ describe('sudo_trim_to_max_allowed_uids', () => {
     const { h } = crowded();
     h.edit((ov) => S.ImmunityPeriod.set(ov, NET, 5000));
     assert.equal(
-      errorOf(call(h, ROOT, trim(4), 1000)),
+      dispatchError(dispatchAt(h, ROOT, trim(4), 1000)),
       'SubtensorModule.TrimmingWouldExceedMaxImmunePercentage',
     );
-    assert.equal(errorOf(call(h, ROOT, trim(1), 1000)), 'SubtensorModule.InvalidValue');
-    assert.equal(errorOf(call(h, ROOT, trim(7), 1000)), 'SubtensorModule.InvalidValue');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, trim(1), 1000)), 'SubtensorModule.InvalidValue');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, trim(7), 1000)), 'SubtensorModule.InvalidValue');
   });
 
   it('counts the owner hotkey inside ImmuneOwnerUidsLimit', () => {

@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  Balances,
-  type RuntimeEvent,
-  SubtensorStorage as S,
-  type SubtensorCall,
-  System,
-} from '@taoscript/chain-types';
+import { SubtensorStorage as S, type SubtensorCall } from '@taoscript/chain-types';
 import { keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import { devKeypair, type RuntimeHarness } from '@taoscript/testkit';
+import {
+  ALICE,
+  callHandler,
+  genesisSubnets,
+  handlerRejects,
+  handlerSucceedsConserving,
+  ownHotkeys,
+  TAO,
+  U64_MAX,
+} from '../../test/subtensor-fixtures.js';
+import type { DispatchContext, Origin } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import { destroyAlpha, isSubnetSymbol } from './alpha-ops.js';
-import { dispatchSubtensorPallet } from './dispatch.js';
 import { stakeOf } from './share-pool.js';
 import { SUBNET_SYMBOLS } from './subnets.js';
 
-const TAO = 1_000_000_000n;
-const U64_MAX = (1n << 64n) - 1n;
-const ALICE = devKeypair('Alice').publicKey;
 const BOB = devKeypair('Bob').publicKey;
 const CHARLIE = devKeypair('Charlie').publicKey;
 const OWNER_HOT1 = keypairFromUri('//OwnerHot1').publicKey;
@@ -26,70 +26,15 @@ const OWNER_HOT2 = keypairFromUri('//OwnerHot2').publicKey;
 const H1 = keypairFromUri('//H1').publicKey;
 const NOBODY_HOT = keypairFromUri('//Unregistered').publicKey;
 
-type Who = Uint8Array | 'root' | 'none';
-
 /** Subnets 1 and 2 owned by Alice; Charlie owns H1; Bob stakes 10 TAO to H1 on subnet 1. */
 function world(): RuntimeHarness {
-  const h = runtimeHarness({
-    genesis: {
-      subtensor: {
-        subnets: [
-          { coldkey: ALICE, hotkey: OWNER_HOT1 },
-          { coldkey: ALICE, hotkey: OWNER_HOT2 },
-        ],
-      },
-    },
-  });
-  h.edit((ov) => {
-    S.Owner.set(ov, H1, CHARLIE);
-    S.OwnedHotkeys.set(ov, CHARLIE, [H1]);
-  });
-  succeeds(h, BOB, {
+  const h = genesisSubnets(OWNER_HOT1, OWNER_HOT2);
+  ownHotkeys(h, [[H1, CHARLIE]]);
+  handlerSucceedsConserving(h, BOB, {
     type: 'add_stake',
     value: { hotkey: H1, netuid: 1, amount_staked: 10n * TAO },
   });
   return h;
-}
-
-function call(h: RuntimeHarness, who: Who, c: SubtensorCall, block?: number) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = {
-    state: ov,
-    blockNumber: block ?? h.number + 1,
-    author: ALICE,
-    deposit: (e) => events.push(e),
-  };
-  const origin: Origin =
-    who === 'root' ? { type: 'Root' } : who === 'none' ? { type: 'None' } : { type: 'Signed', who };
-  const out = dispatchSubtensorPallet(ctx, origin, { type: 'SubtensorModule', value: c });
-  h.state.apply(ov.changes());
-  return { error: out.ok ? undefined : describeDispatchError(out.error), events };
-}
-
-function rejects(h: RuntimeHarness, who: Who, c: SubtensorCall, error: string) {
-  const before = new Map(h.state.map);
-  const r = call(h, who, c);
-  assert.equal(r.error, error);
-  assert.deepEqual(r.events, []);
-  assert.deepEqual(h.state.map, before);
-}
-
-function succeeds(h: RuntimeHarness, who: Who, c: SubtensorCall) {
-  const r = call(h, who, c);
-  assert.equal(r.error, undefined);
-  assertTaoConserved(h);
-  return r.events.flatMap((e) => (e.type === 'SubtensorModule' ? [e.value] : []));
-}
-
-/** The free balances add up to the issuance. */
-function assertTaoConserved(h: RuntimeHarness) {
-  let sum = 0n;
-  for (const k of h.state.keys(System.Account.partialKey())) {
-    const [who] = System.Account.decodeKey(k);
-    sum += System.Account.get(h.state, who).data.free;
-  }
-  assert.equal(sum, Balances.TotalIssuance.get(h.state));
 }
 
 const pos = (h: RuntimeHarness, hot: Uint8Array, cold: Uint8Array, netuid: number) =>
@@ -115,34 +60,34 @@ for (const [name, make] of [
   describe(`${name} preconditions`, () => {
     it('walks every check to its error in order, leaving state untouched', () => {
       const h = world();
-      rejects(h, 'root', make(H1, TAO, 1), 'BadOrigin');
-      rejects(h, 'none', make(H1, TAO, 1), 'BadOrigin');
-      rejects(h, BOB, make(H1, TAO, 9), 'SubtensorModule.SubnetNotExists');
+      handlerRejects(h, 'root', make(H1, TAO, 1), 'BadOrigin');
+      handlerRejects(h, 'none', make(H1, TAO, 1), 'BadOrigin');
+      handlerRejects(h, BOB, make(H1, TAO, 9), 'SubtensorModule.SubnetNotExists');
       // Root exists, so the root check comes second.
-      rejects(h, BOB, make(H1, TAO, 0), 'SubtensorModule.CannotBurnOrRecycleOnRootSubnet');
+      handlerRejects(h, BOB, make(H1, TAO, 0), 'SubtensorModule.CannotBurnOrRecycleOnRootSubnet');
       h.edit((ov) => S.SubtokenEnabled.set(ov, 2, false));
-      rejects(h, BOB, make(NOBODY_HOT, TAO, 2), 'SubtensorModule.SubtokenDisabled');
-      rejects(h, BOB, make(NOBODY_HOT, TAO, 1), 'SubtensorModule.HotKeyAccountNotExists');
+      handlerRejects(h, BOB, make(NOBODY_HOT, TAO, 2), 'SubtensorModule.SubtokenDisabled');
+      handlerRejects(h, BOB, make(NOBODY_HOT, TAO, 1), 'SubtensorModule.HotKeyAccountNotExists');
       const mine = pos(h, H1, BOB, 1);
       h.edit((ov) => S.SubnetAlphaOut.set(ov, 1, mine - 1n));
-      rejects(h, BOB, make(H1, U64_MAX, 1), 'SubtensorModule.InsufficientLiquidity');
+      handlerRejects(h, BOB, make(H1, U64_MAX, 1), 'SubtensorModule.InsufficientLiquidity');
       h.edit((ov) => S.SubnetAlphaOut.set(ov, 1, mine + 1000n));
       // A lock leaves `mine - lock` available.
       h.edit((ov) =>
         S.Lock.set(ov, BOB, 1, H1, { locked_mass: mine - TAO, conviction: 0n, last_update: 2n }),
       );
-      rejects(h, BOB, make(H1, TAO + 1n, 1), 'SubtensorModule.StakeUnavailable');
+      handlerRejects(h, BOB, make(H1, TAO + 1n, 1), 'SubtensorModule.StakeUnavailable');
       // Exactly the available part passes.
-      succeeds(h, BOB, make(H1, TAO, 1));
+      handlerSucceedsConserving(h, BOB, make(H1, TAO, 1));
       assert.equal(pos(h, H1, BOB, 1), mine - TAO);
     });
 
     it('rejects malformed arguments', () => {
       const h = world();
-      assert.throws(() => call(h, BOB, make(new Uint8Array(31), TAO, 1)), RangeError);
-      assert.throws(() => call(h, BOB, make(H1, -1n, 1)), RangeError);
-      assert.throws(() => call(h, BOB, make(H1, 1n << 64n, 1)), RangeError);
-      assert.throws(() => call(h, BOB, make(H1, TAO, 65_536)), RangeError);
+      assert.throws(() => callHandler(h, BOB, make(new Uint8Array(31), TAO, 1)), RangeError);
+      assert.throws(() => callHandler(h, BOB, make(H1, -1n, 1)), RangeError);
+      assert.throws(() => callHandler(h, BOB, make(H1, 1n << 64n, 1)), RangeError);
+      assert.throws(() => callHandler(h, BOB, make(H1, TAO, 65_536)), RangeError);
     });
   });
 }
@@ -154,7 +99,7 @@ describe('recycle_alpha / burn_alpha effects', () => {
     const out = S.SubnetAlphaOut.get(h.state, 1);
     const pool = S.TotalHotkeyAlpha.get(h.state, H1, 1);
     const tao = S.SubnetTAO.get(h.state, 1);
-    const ev = succeeds(h, BOB, recycle(H1, TAO, 1));
+    const ev = handlerSucceedsConserving(h, BOB, recycle(H1, TAO, 1));
     assert.deepEqual(ev, [{ type: 'AlphaRecycled', value: [BOB, H1, TAO, 1] }]);
     assert.equal(pos(h, H1, BOB, 1), mine - TAO);
     assert.equal(S.TotalHotkeyAlpha.get(h.state, H1, 1), pool - TAO);
@@ -166,7 +111,7 @@ describe('recycle_alpha / burn_alpha effects', () => {
     const h = world();
     const mine = pos(h, H1, BOB, 1);
     const out = S.SubnetAlphaOut.get(h.state, 1);
-    const ev = succeeds(h, BOB, burn(H1, TAO, 1));
+    const ev = handlerSucceedsConserving(h, BOB, burn(H1, TAO, 1));
     assert.deepEqual(ev, [{ type: 'AlphaBurned', value: [BOB, H1, TAO, 1] }]);
     assert.equal(pos(h, H1, BOB, 1), mine - TAO);
     assert.equal(S.SubnetAlphaOut.get(h.state, 1), out);
@@ -176,7 +121,7 @@ describe('recycle_alpha / burn_alpha effects', () => {
     const h = world();
     const mine = pos(h, H1, BOB, 1);
     const out = S.SubnetAlphaOut.get(h.state, 1);
-    const ev = succeeds(h, BOB, recycle(H1, U64_MAX, 1));
+    const ev = handlerSucceedsConserving(h, BOB, recycle(H1, U64_MAX, 1));
     assert.deepEqual(ev, [{ type: 'AlphaRecycled', value: [BOB, H1, mine, 1] }]);
     assert.equal(pos(h, H1, BOB, 1), 0n);
     assert.equal(S.SubnetAlphaOut.get(h.state, 1), out - mine);
@@ -185,7 +130,7 @@ describe('recycle_alpha / burn_alpha effects', () => {
   it('a coldkey without a position destroys nothing but still succeeds', () => {
     const h = world();
     const out = S.SubnetAlphaOut.get(h.state, 1);
-    const ev = succeeds(h, CHARLIE, recycle(H1, TAO, 1));
+    const ev = handlerSucceedsConserving(h, CHARLIE, recycle(H1, TAO, 1));
     assert.deepEqual(ev, [{ type: 'AlphaRecycled', value: [CHARLIE, H1, 0n, 1] }]);
     assert.equal(S.SubnetAlphaOut.get(h.state, 1), out);
   });
@@ -212,26 +157,26 @@ describe('update_symbol', () => {
 
   it('checks origin, table membership and availability in order', () => {
     const h = world();
-    rejects(h, BOB, updateSymbol(1, free), 'BadOrigin');
-    rejects(h, 'none', updateSymbol(1, free), 'BadOrigin');
+    handlerRejects(h, BOB, updateSymbol(1, free), 'BadOrigin');
+    handlerRejects(h, 'none', updateSymbol(1, free), 'BadOrigin');
     // Root's own Τ is not in the selectable table.
-    rejects(
+    handlerRejects(
       h,
       ALICE,
       updateSymbol(1, SUBNET_SYMBOLS[0] as Uint8Array),
       'SubtensorModule.SymbolDoesNotExist',
     );
-    rejects(h, ALICE, updateSymbol(1, enc('XYZ')), 'SubtensorModule.SymbolDoesNotExist');
-    rejects(
+    handlerRejects(h, ALICE, updateSymbol(1, enc('XYZ')), 'SubtensorModule.SymbolDoesNotExist');
+    handlerRejects(
       h,
       ALICE,
       updateSymbol(1, new Uint8Array(10_000)),
       'SubtensorModule.SymbolDoesNotExist',
     );
     const two = S.TokenSymbol.get(h.state, 2);
-    rejects(h, ALICE, updateSymbol(1, two), 'SubtensorModule.SymbolAlreadyInUse');
+    handlerRejects(h, ALICE, updateSymbol(1, two), 'SubtensorModule.SymbolAlreadyInUse');
     // A subnet's own current symbol counts as used too.
-    rejects(
+    handlerRejects(
       h,
       ALICE,
       updateSymbol(1, S.TokenSymbol.get(h.state, 1)),
@@ -242,10 +187,10 @@ describe('update_symbol', () => {
   it('the owner sets a free symbol, then root another; the old one is free again', () => {
     const h = world();
     const old = S.TokenSymbol.get(h.state, 1);
-    let ev = succeeds(h, ALICE, updateSymbol(1, free));
+    let ev = handlerSucceedsConserving(h, ALICE, updateSymbol(1, free));
     assert.deepEqual(ev, [{ type: 'SymbolUpdated', value: { netuid: 1, symbol: free } }]);
     assert.deepEqual(S.TokenSymbol.get(h.state, 1), free);
-    ev = succeeds(h, 'root', updateSymbol(2, old));
+    ev = handlerSucceedsConserving(h, 'root', updateSymbol(2, old));
     assert.deepEqual(ev, [{ type: 'SymbolUpdated', value: { netuid: 2, symbol: old } }]);
     assert.deepEqual(S.TokenSymbol.get(h.state, 2), old);
   });

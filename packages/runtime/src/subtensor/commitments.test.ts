@@ -10,11 +10,10 @@ import {
   SubtensorStorage as S,
 } from '@taoscript/chain-types';
 import { devKeypair, runtimeHarness } from '@taoscript/testkit';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
-import { Overlay } from '../state.js';
+import { dispatchAt, dispatchError, dispatchOk } from '../../test/subtensor-fixtures.js';
+import type { Origin } from '../dispatch.js';
 import { commitmentSpace } from './commitments.js';
 
-type Harness = ReturnType<typeof runtimeHarness>;
 const NET = 1;
 const acct = (n: number) => new Uint8Array(32).fill(n);
 const [A, B, C] = [acct(1), acct(2), acct(3)];
@@ -25,26 +24,6 @@ const commit = (fields: CommitmentData[], netuid = NET) =>
   cm({ type: 'set_commitment', value: { netuid, info: { fields } } });
 const text = (s: string) => rawData(new TextEncoder().encode(s));
 const bigRaw = (n: number): CommitmentData => ({ type: 'BigRaw', value: new Uint8Array(n) });
-
-function call(h: Harness, origin: Origin, c: RuntimeCall, block = 10) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = { state: ov, blockNumber: block, deposit: (e) => events.push(e) };
-  const out = ov.transactional(() => h.runtime.dispatch(ctx, origin, c));
-  const changes = ov.changes();
-  h.state.apply(changes);
-  return { out, events, changes };
-}
-const errorOf = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, false, 'expected the call to fail');
-  assert.equal(r.changes.size, 0, 'a failed call must not write');
-  assert.equal(r.events.length, 0, 'a failed call must not emit');
-  return r.out.ok ? '' : describeDispatchError(r.out.error);
-};
-const ok = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, true, r.out.ok ? '' : describeDispatchError(r.out.error));
-  return r;
-};
 
 /** Subnet 1 with A, B, C registered as uids 0, 1, 2. */
 function subnet(hotkeys: Uint8Array[] = [A, B, C]) {
@@ -66,7 +45,7 @@ describe('set_commitment', () => {
     const h = subnet();
     h.edit((ov) => S.SubnetEpochIndex.set(ov, NET, 7n));
     const fields = [text('hello'), { type: 'Sha256', value: new Uint8Array(32).fill(9) } as const];
-    const r = ok(call(h, signed(A), commit(fields), 42));
+    const r = dispatchOk(dispatchAt(h, signed(A), commit(fields), 42));
     assert.deepEqual(Commitments.CommitmentOf.get(h.state, NET, A), {
       deposit: 0n,
       block: 42,
@@ -84,8 +63,8 @@ describe('set_commitment', () => {
 
   it('replaces an earlier commitment', () => {
     const h = subnet();
-    ok(call(h, signed(B), commit([text('one')]), 5));
-    ok(call(h, signed(B), commit([text('two'), text('three')]), 6));
+    dispatchOk(dispatchAt(h, signed(B), commit([text('one')]), 5));
+    dispatchOk(dispatchAt(h, signed(B), commit([text('two'), text('three')]), 6));
     const reg = Commitments.CommitmentOf.get(h.state, NET, B);
     assert.equal(reg?.block, 6);
     assert.deepEqual(reg?.info.fields, [text('two'), text('three')]);
@@ -94,14 +73,14 @@ describe('set_commitment', () => {
 
   it('needs a signed hotkey registered on the subnet', () => {
     const h = subnet();
-    assert.equal(errorOf(call(h, ROOT, commit([text('x')]))), 'BadOrigin');
-    assert.equal(errorOf(call(h, { type: 'None' }, commit([text('x')]))), 'BadOrigin');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, commit([text('x')]))), 'BadOrigin');
+    assert.equal(dispatchError(dispatchAt(h, { type: 'None' }, commit([text('x')]))), 'BadOrigin');
     assert.equal(
-      errorOf(call(h, signed(acct(9)), commit([text('x')]))),
+      dispatchError(dispatchAt(h, signed(acct(9)), commit([text('x')]))),
       'Commitments.AccountNotAllowedCommit',
     );
     assert.equal(
-      errorOf(call(h, signed(A), commit([text('x')], 2))),
+      dispatchError(dispatchAt(h, signed(A), commit([text('x')], 2))),
       'Commitments.AccountNotAllowedCommit',
     );
   });
@@ -110,26 +89,26 @@ describe('set_commitment', () => {
     const h = subnet();
     const four = [text('a'), text('b'), text('c'), text('d')];
     assert.equal(
-      errorOf(call(h, signed(A), commit(four))),
+      dispatchError(dispatchAt(h, signed(A), commit(four))),
       'Commitments.TooManyFieldsInCommitmentInfo',
     );
-    ok(call(h, signed(A), commit(four.slice(0, 3))));
+    dispatchOk(dispatchAt(h, signed(A), commit(four.slice(0, 3))));
   });
 
   it('budgets MaxSpace per subnet epoch, each commit costing at least 100', () => {
     const h = subnet();
-    ok(call(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)]), 5));
-    ok(call(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)]), 6));
+    dispatchOk(dispatchAt(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)]), 5));
+    dispatchOk(dispatchAt(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)]), 6));
     assert.equal(Commitments.UsedSpaceOf.get(h.state, NET, A)?.used_space, 3_072n);
     assert.equal(
-      errorOf(call(h, signed(A), commit([text('tiny')]), 7)),
+      dispatchError(dispatchAt(h, signed(A), commit([text('tiny')]), 7)),
       'Commitments.SpaceLimitExceeded',
     );
     // Another hotkey has its own budget.
-    ok(call(h, signed(B), commit([text('tiny')]), 7));
+    dispatchOk(dispatchAt(h, signed(B), commit([text('tiny')]), 7));
     // A new epoch starts a new budget.
     h.edit((ov) => S.SubnetEpochIndex.set(ov, NET, 1n));
-    ok(call(h, signed(A), commit([text('tiny')]), 8));
+    dispatchOk(dispatchAt(h, signed(A), commit([text('tiny')]), 8));
     assert.deepEqual(Commitments.UsedSpaceOf.get(h.state, NET, A), {
       last_epoch: 1n,
       used_space: 100n,
@@ -138,9 +117,12 @@ describe('set_commitment', () => {
 
   it('allows exactly MaxSpace', () => {
     const h = subnet();
-    for (let i = 0; i < 31; i++) ok(call(h, signed(C), commit([]), 5 + i));
+    for (let i = 0; i < 31; i++) dispatchOk(dispatchAt(h, signed(C), commit([]), 5 + i));
     assert.equal(Commitments.UsedSpaceOf.get(h.state, NET, C)?.used_space, 3_100n);
-    assert.equal(errorOf(call(h, signed(C), commit([]), 40)), 'Commitments.SpaceLimitExceeded');
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(C), commit([]), 40)),
+      'Commitments.SpaceLimitExceeded',
+    );
   });
 
   it('ResetBondsFlag stamps LastBondsReset and, with BondsResetOn, drops bonds to the uid', () => {
@@ -157,14 +139,14 @@ describe('set_commitment', () => {
         [0, 3],
       ]);
     });
-    ok(call(h, signed(B), commit([{ type: 'ResetBondsFlag' }]), 9));
+    dispatchOk(dispatchAt(h, signed(B), commit([{ type: 'ResetBondsFlag' }]), 9));
     assert.equal(Commitments.LastBondsReset.get(h.state, NET, B), 9);
     assert.deepEqual(S.Bonds.get(h.state, NET, 0), [
       [1, 10],
       [2, 20],
     ]);
     h.edit((ov) => S.BondsResetOn.set(ov, NET, true));
-    ok(call(h, signed(B), commit([{ type: 'ResetBondsFlag' }, text('x')]), 11));
+    dispatchOk(dispatchAt(h, signed(B), commit([{ type: 'ResetBondsFlag' }, text('x')]), 11));
     assert.equal(Commitments.LastBondsReset.get(h.state, NET, B), 11);
     assert.deepEqual(S.Bonds.get(h.state, NET, 0), [[2, 20]]);
     assert.deepEqual(S.Bonds.get(h.state, NET, 2), []);
@@ -179,7 +161,7 @@ describe('set_commitment', () => {
       Commitments.MaxSpace.set(ov, 99);
     });
     assert.equal(
-      errorOf(call(h, signed(B), commit([{ type: 'ResetBondsFlag' }]))),
+      dispatchError(dispatchAt(h, signed(B), commit([{ type: 'ResetBondsFlag' }]))),
       'Commitments.SpaceLimitExceeded',
     );
     assert.deepEqual(S.Bonds.get(h.state, NET, 0), [[1, 10]]);
@@ -192,18 +174,18 @@ describe('set_commitment', () => {
       type: 'TimelockEncrypted',
       value: { encrypted: new Uint8Array(300), reveal_round: 123n },
     };
-    const r = ok(call(h, signed(C), commit([text('pub'), tl]), 5));
+    const r = dispatchOk(dispatchAt(h, signed(C), commit([text('pub'), tl]), 5));
     assert.deepEqual(r.events, [
       ev({ type: 'TimelockCommitment', value: { netuid: NET, who: C, reveal_round: 123n } }),
     ]);
-    ok(call(h, signed(A), commit([tl]), 5));
+    dispatchOk(dispatchAt(h, signed(A), commit([tl]), 5));
     // A BTreeSet: ordered by (netuid, account bytes).
     assert.deepEqual(Commitments.TimelockedIndex.get(h.state), [
       [NET, A],
       [NET, C],
     ]);
     assert.equal(Commitments.UsedSpaceOf.get(h.state, NET, C)?.used_space, 303n);
-    ok(call(h, signed(C), commit([text('plain')]), 6));
+    dispatchOk(dispatchAt(h, signed(C), commit([text('plain')]), 6));
     assert.deepEqual(Commitments.TimelockedIndex.get(h.state), [[NET, A]]);
   });
 
@@ -223,12 +205,12 @@ describe('set_max_space', () => {
   it('is root only', () => {
     const h = subnet();
     const c = cm({ type: 'set_max_space', value: { new_limit: 50_000 } });
-    assert.equal(errorOf(call(h, signed(A), c)), 'BadOrigin');
-    ok(call(h, ROOT, c));
+    assert.equal(dispatchError(dispatchAt(h, signed(A), c)), 'BadOrigin');
+    dispatchOk(dispatchAt(h, ROOT, c));
     assert.equal(Commitments.MaxSpace.get(h.state), 50_000);
-    ok(call(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
-    ok(call(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
-    ok(call(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
+    dispatchOk(dispatchAt(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
+    dispatchOk(dispatchAt(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
+    dispatchOk(dispatchAt(h, signed(A), commit([bigRaw(512), bigRaw(512), bigRaw(512)])));
   });
 });
 

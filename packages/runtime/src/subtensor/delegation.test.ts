@@ -7,9 +7,17 @@ import {
 } from '@taoscript/chain-types';
 import { toHex } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
+import { devKeypair, type RuntimeHarness } from '@taoscript/testkit';
 import fc from 'fast-check';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import {
+  callHandler,
+  genesisSubnets,
+  handlerRejects,
+  handlerSucceeds,
+  ownHotkeys,
+  U64_MAX,
+} from '../../test/subtensor-fixtures.js';
+import type { DispatchContext } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import {
   applyPendingChildren,
@@ -17,12 +25,9 @@ import {
   MAX_CHILDREN,
   setPendingChildrenForBlock,
 } from './delegation.js';
-import { dispatchSubtensorPallet } from './dispatch.js';
 import { creditStake } from './share-pool.js';
 
 const seed = Number(process.env.FC_SEED ?? 1);
-const U64_MAX = (1n << 64n) - 1n;
-const ALICE = devKeypair('Alice').publicKey;
 const BOB = devKeypair('Bob').publicKey;
 const CHARLIE = devKeypair('Charlie').publicKey;
 const OWNER_HOT1 = keypairFromUri('//OwnerHot1').publicKey;
@@ -37,57 +42,15 @@ const NOBODY = keypairFromUri('//Nobody').publicKey;
 
 /** Subnet 1 (started) and subnet 2 (registered, subtoken not enabled), both owned by Alice. */
 function world(): RuntimeHarness {
-  const h = runtimeHarness({
-    genesis: { subtensor: { subnets: [{ coldkey: ALICE, hotkey: OWNER_HOT1 }] } },
-  });
-  h.edit((ov) => {
-    S.NetworksAdded.set(ov, 2, true);
-    for (const [hot, cold] of [
-      [H1, BOB],
-      [H2, BOB],
-      [H3, BOB],
-      [C1, CHARLIE],
-    ] as const) {
-      S.Owner.set(ov, hot, cold);
-      S.OwnedHotkeys.set(ov, cold, [...S.OwnedHotkeys.get(ov, cold), hot]);
-    }
-  });
+  const h = genesisSubnets(OWNER_HOT1);
+  h.edit((ov) => S.NetworksAdded.set(ov, 2, true));
+  ownHotkeys(h, [
+    [H1, BOB],
+    [H2, BOB],
+    [H3, BOB],
+    [C1, CHARLIE],
+  ]);
   return h;
-}
-
-function call(h: RuntimeHarness, who: Uint8Array | 'root', c: SubtensorCall, block = h.number + 1) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = {
-    state: ov,
-    blockNumber: block,
-    author: ALICE,
-    deposit: (e) => events.push(e),
-  };
-  const origin: Origin = who === 'root' ? { type: 'Root' } : { type: 'Signed', who };
-  const out = dispatchSubtensorPallet(ctx, origin, { type: 'SubtensorModule', value: c });
-  h.state.apply(ov.changes());
-  return { error: out.ok ? undefined : describeDispatchError(out.error), events };
-}
-
-function rejects(
-  h: RuntimeHarness,
-  who: Uint8Array | 'root',
-  c: SubtensorCall,
-  error: string,
-  block?: number,
-) {
-  const before = new Map(h.state.map);
-  const r = call(h, who, c, block);
-  assert.equal(r.error, error);
-  assert.deepEqual(r.events, []);
-  assert.deepEqual(h.state.map, before);
-}
-
-function succeeds(h: RuntimeHarness, who: Uint8Array | 'root', c: SubtensorCall, block?: number) {
-  const r = call(h, who, c, block);
-  assert.equal(r.error, undefined);
-  return r.events.flatMap((e) => (e.type === 'SubtensorModule' ? [e.value] : []));
 }
 
 /** Runs the block hook at `block` (as on_initialize would after the coinbase). */
@@ -127,66 +90,77 @@ const lastTake = (h: RuntimeHarness, hot: Uint8Array) =>
 describe('increase_take / decrease_take', () => {
   it('checks origin, hotkey and ownership first', () => {
     const h = world();
-    rejects(h, 'root', inc(H1, 100), 'BadOrigin');
-    rejects(h, BOB, inc(NOBODY, 100), 'SubtensorModule.HotKeyAccountNotExists');
-    rejects(h, CHARLIE, inc(H1, 100), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(h, 'root', dec(H1, 100), 'BadOrigin');
-    rejects(h, BOB, dec(NOBODY, 100), 'SubtensorModule.HotKeyAccountNotExists');
-    rejects(h, CHARLIE, dec(H1, 100), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, 'root', inc(H1, 100), 'BadOrigin');
+    handlerRejects(h, BOB, inc(NOBODY, 100), 'SubtensorModule.HotKeyAccountNotExists');
+    handlerRejects(h, CHARLIE, inc(H1, 100), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, 'root', dec(H1, 100), 'BadOrigin');
+    handlerRejects(h, BOB, dec(NOBODY, 100), 'SubtensorModule.HotKeyAccountNotExists');
+    handlerRejects(h, CHARLIE, dec(H1, 100), 'SubtensorModule.NonAssociatedColdKey');
   });
 
   it('decrease: strictly down and at least MinDelegateTake; records the block', () => {
     const h = world();
     // Without an explicit entry any take ≥ the minimum is accepted.
-    const ev = succeeds(h, BOB, dec(H1, 11_796), 10);
+    const ev = handlerSucceeds(h, BOB, dec(H1, 11_796), 10);
     assert.deepEqual(ev, [{ type: 'TakeDecreased', value: [BOB, H1, 11_796] }]);
     assert.equal(S.Delegates.tryGet(h.state, H1), 11_796); // stored explicitly
-    rejects(h, BOB, dec(H1, 11_796), 'SubtensorModule.DelegateTakeTooLow', 11);
-    rejects(h, BOB, dec(H1, 12_000), 'SubtensorModule.DelegateTakeTooLow', 11);
+    handlerRejects(h, BOB, dec(H1, 11_796), 'SubtensorModule.DelegateTakeTooLow', 11);
+    handlerRejects(h, BOB, dec(H1, 12_000), 'SubtensorModule.DelegateTakeTooLow', 11);
     h.edit((ov) => S.MinDelegateTake.set(ov, 500));
-    rejects(h, BOB, dec(H1, 499), 'SubtensorModule.DelegateTakeTooLow', 11);
-    succeeds(h, BOB, dec(H1, 500), 12);
+    handlerRejects(h, BOB, dec(H1, 499), 'SubtensorModule.DelegateTakeTooLow', 11);
+    handlerSucceeds(h, BOB, dec(H1, 500), 12);
     assert.equal(S.Delegates.get(h.state, H1), 500);
     assert.equal(lastTake(h, H1), 12n);
   });
 
   it('increase: strictly up, at most MaxDelegateTake, rate limited (fails while now − last ≤ limit)', () => {
     const h = world();
-    succeeds(h, BOB, dec(H1, 1000), 100);
-    rejects(h, BOB, inc(H1, 1000), 'SubtensorModule.DelegateTakeTooLow', 100);
-    rejects(h, BOB, inc(H1, 11_797), 'SubtensorModule.DelegateTakeTooHigh', 100);
+    handlerSucceeds(h, BOB, dec(H1, 1000), 100);
+    handlerRejects(h, BOB, inc(H1, 1000), 'SubtensorModule.DelegateTakeTooLow', 100);
+    handlerRejects(h, BOB, inc(H1, 11_797), 'SubtensorModule.DelegateTakeTooHigh', 100);
     // The decrease at block 100 started the 216_000-block window.
-    rejects(h, BOB, inc(H1, 2000), 'SubtensorModule.DelegateTxRateLimitExceeded', 100 + 216_000);
-    const ev = succeeds(h, BOB, inc(H1, 2000), 100 + 216_001);
+    handlerRejects(
+      h,
+      BOB,
+      inc(H1, 2000),
+      'SubtensorModule.DelegateTxRateLimitExceeded',
+      100 + 216_000,
+    );
+    const ev = handlerSucceeds(h, BOB, inc(H1, 2000), 100 + 216_001);
     assert.deepEqual(ev, [{ type: 'TakeIncreased', value: [BOB, H1, 2000] }]);
     assert.equal(S.Delegates.get(h.state, H1), 2000);
     assert.equal(lastTake(h, H1), BigInt(100 + 216_001));
     // A zero limit never blocks.
     h.edit((ov) => S.TxDelegateTakeRateLimit.set(ov, 0n));
-    succeeds(h, BOB, inc(H1, 3000), 100 + 216_002);
+    handlerSucceeds(h, BOB, inc(H1, 3000), 100 + 216_002);
   });
 
   it('increase on a hotkey without an entry accepts any take up to the max (even the default)', () => {
     const h = world();
-    succeeds(h, BOB, inc(H2, 11_796), 5);
+    handlerSucceeds(h, BOB, inc(H2, 11_796), 5);
     assert.equal(S.Delegates.tryGet(h.state, H2), 11_796);
-    rejects(h, BOB, inc(H2, 11_796), 'SubtensorModule.DelegateTakeTooLow', 5 + 216_001);
+    handlerRejects(h, BOB, inc(H2, 11_796), 'SubtensorModule.DelegateTakeTooLow', 5 + 216_001);
   });
 });
 
 describe('set_children', () => {
   it('checks in upstream order (rate limit first)', () => {
     const h = world();
-    rejects(h, 'root', setChildren(H1, 1, [[1n, H2]]), 'BadOrigin');
-    rejects(
+    handlerRejects(h, 'root', setChildren(H1, 1, [[1n, H2]]), 'BadOrigin');
+    handlerRejects(
       h,
       BOB,
       setChildren(H1, 0, [[1n, H2]]),
       'SubtensorModule.RegistrationNotPermittedOnRootSubnet',
     );
-    rejects(h, BOB, setChildren(H1, 9, [[1n, H2]]), 'SubtensorModule.SubnetNotExists');
-    rejects(h, CHARLIE, setChildren(H1, 1, [[1n, H2]]), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(
+    handlerRejects(h, BOB, setChildren(H1, 9, [[1n, H2]]), 'SubtensorModule.SubnetNotExists');
+    handlerRejects(
+      h,
+      CHARLIE,
+      setChildren(H1, 1, [[1n, H2]]),
+      'SubtensorModule.NonAssociatedColdKey',
+    );
+    handlerRejects(
       h,
       BOB,
       setChildren(H1, 1, [
@@ -195,10 +169,10 @@ describe('set_children', () => {
       ]),
       'SubtensorModule.DuplicateChild',
     );
-    rejects(h, BOB, setChildren(H1, 1, [[1n, H1]]), 'SubtensorModule.InvalidChild');
+    handlerRejects(h, BOB, setChildren(H1, 1, [[1n, H1]]), 'SubtensorModule.InvalidChild');
     const six = kids.slice(0, MAX_CHILDREN + 1).map((k): [bigint, Uint8Array] => [1n, k]);
-    rejects(h, BOB, setChildren(H1, 1, six), 'SubtensorModule.TooManyChildren');
-    rejects(
+    handlerRejects(h, BOB, setChildren(H1, 1, six), 'SubtensorModule.TooManyChildren');
+    handlerRejects(
       h,
       BOB,
       setChildren(H1, 1, [
@@ -212,10 +186,15 @@ describe('set_children', () => {
       S.ParentKeys.set(ov, H1, 1, [[5n, C1]]);
       S.ChildKeys.set(ov, C1, 1, [[5n, H1]]);
     });
-    rejects(h, BOB, setChildren(H1, 1, [[1n, C1]]), 'SubtensorModule.ChildParentInconsistency');
+    handlerRejects(
+      h,
+      BOB,
+      setChildren(H1, 1, [[1n, C1]]),
+      'SubtensorModule.ChildParentInconsistency',
+    );
     // Inconsistent stored relations surface as errors too.
     h.edit((ov) => S.ChildKeys.set(ov, H1, 1, [[1n, C1]]));
-    rejects(h, BOB, setChildren(H1, 1, []), 'SubtensorModule.ChildParentInconsistency');
+    handlerRejects(h, BOB, setChildren(H1, 1, []), 'SubtensorModule.ChildParentInconsistency');
     h.edit((ov) => {
       S.ChildKeys.remove(ov, H1, 1);
       S.ParentKeys.remove(ov, H1, 1);
@@ -223,17 +202,28 @@ describe('set_children', () => {
     });
     // Stake threshold: only for a non-empty list of a non-owner hotkey.
     h.edit((ov) => S.StakeThreshold.set(ov, 999_000n));
-    rejects(h, BOB, setChildren(H1, 1, [[1n, H2]]), 'SubtensorModule.NotEnoughStakeToSetChildkeys');
-    succeeds(h, BOB, setChildren(H1, 1, []), 10);
+    handlerRejects(
+      h,
+      BOB,
+      setChildren(H1, 1, [[1n, H2]]),
+      'SubtensorModule.NotEnoughStakeToSetChildkeys',
+    );
+    handlerSucceeds(h, BOB, setChildren(H1, 1, []), 10);
     // The rate limit (150 blocks per hotkey and subnet) is checked before everything else.
-    rejects(h, CHARLIE, setChildren(H1, 1, [[1n, H1]]), 'SubtensorModule.TxRateLimitExceeded', 159);
+    handlerRejects(
+      h,
+      CHARLIE,
+      setChildren(H1, 1, [[1n, H1]]),
+      'SubtensorModule.TxRateLimitExceeded',
+      159,
+    );
     h.edit((ov) => {
       creditStake(ov, H1, BOB, 1, 1_000_000n); // price 1.0 → 0.001 TAO of stake
     });
-    succeeds(h, BOB, setChildren(H1, 1, [[1n, H2]]), 160);
+    handlerSucceeds(h, BOB, setChildren(H1, 1, [[1n, H2]]), 160);
     // The subnet owner hotkey is exempt.
     h.edit((ov) => S.Owner.set(ov, OWNER_HOT1, BOB));
-    succeeds(h, BOB, setChildren(OWNER_HOT1, 1, [[1n, H2]]), 160);
+    handlerSucceeds(h, BOB, setChildren(OWNER_HOT1, 1, [[1n, H2]]), 160);
   });
 
   it('schedules with the cooldown and applies at the first epoch after it', () => {
@@ -242,7 +232,7 @@ describe('set_children', () => {
       [U64_MAX / 2n, H3],
       [U64_MAX / 4n, H2],
     ];
-    const ev = succeeds(h, BOB, setChildren(H1, 1, children), 50);
+    const ev = handlerSucceeds(h, BOB, setChildren(H1, 1, children), 50);
     assert.deepEqual(ev, [
       { type: 'SetChildrenScheduled', value: [H1, 1, 50n + 7_200n, children] },
     ]);
@@ -264,7 +254,7 @@ describe('set_children', () => {
     assert.deepEqual(S.ParentKeys.get(h.state, H2, 1), [[U64_MAX / 4n, H1]]);
 
     // Replacing the children drops the old links.
-    succeeds(h, BOB, setChildren(H1, 1, [[7n, C1]]), 7_400);
+    handlerSucceeds(h, BOB, setChildren(H1, 1, [[7n, C1]]), 7_400);
     h.edit((ov) => S.LastEpochBlock.set(ov, 1, 20_000n));
     hook(h, 20_000);
     assert.deepEqual(S.ChildKeys.get(h.state, H1, 1), [[7n, C1]]);
@@ -272,7 +262,7 @@ describe('set_children', () => {
     assert.equal(S.ParentKeys.tryGet(h.state, H2, 1), undefined);
     assert.equal(S.ParentKeys.tryGet(h.state, H3, 1), undefined);
     // An empty list revokes.
-    succeeds(h, BOB, setChildren(H1, 1, []), 20_200);
+    handlerSucceeds(h, BOB, setChildren(H1, 1, []), 20_200);
     h.edit((ov) => S.LastEpochBlock.set(ov, 1, 30_000n));
     hook(h, 30_000);
     assert.equal(S.ChildKeys.tryGet(h.state, H1, 1), undefined);
@@ -281,7 +271,7 @@ describe('set_children', () => {
 
   it('applies immediately on a subnet whose subtoken is not enabled', () => {
     const h = world();
-    const ev = succeeds(h, BOB, setChildren(H1, 2, [[9n, H2]]), 40);
+    const ev = handlerSucceeds(h, BOB, setChildren(H1, 2, [[9n, H2]]), 40);
     assert.deepEqual(ev, [{ type: 'SetChildren', value: [H1, 2, [[9n, H2]]] }]);
     assert.deepEqual(S.ChildKeys.get(h.state, H1, 2), [[9n, H2]]);
     assert.equal(S.PendingChildKeys.tryGet(h.state, 2, H1), undefined);
@@ -289,7 +279,7 @@ describe('set_children', () => {
 
   it('drops a pending list that became inconsistent, silently', () => {
     const h = world();
-    succeeds(h, BOB, setChildren(H1, 1, [[1n, C1]]), 10);
+    handlerSucceeds(h, BOB, setChildren(H1, 1, [[1n, C1]]), 10);
     // Meanwhile C1 became H1's parent.
     h.edit((ov) => {
       S.ParentKeys.set(ov, H1, 1, [[5n, C1]]);
@@ -353,7 +343,7 @@ describe('set_children', () => {
             block += 200;
             const pivot = hot[o.p] as Uint8Array;
             const list = o.kids.map((k): [bigint, Uint8Array] => [k.w, hot[k.c] as Uint8Array]);
-            call(h, coldOf(pivot), setChildren(pivot, 1, list), block);
+            callHandler(h, coldOf(pivot), setChildren(pivot, 1, list), block);
             h.edit((ov) => S.LastEpochBlock.set(ov, 1, BigInt(block + 7_201)));
             hook(h, block + 7_201);
             block += 7_201;
@@ -384,19 +374,19 @@ describe('set_children', () => {
 describe('set_childkey_take', () => {
   it('ownership, bounds, rate limit on increases only', () => {
     const h = world();
-    rejects(h, 'root', ckTake(H1, 1, 100), 'BadOrigin');
-    rejects(h, CHARLIE, ckTake(H1, 1, 100), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(h, BOB, ckTake(NOBODY, 1, 100), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(h, BOB, ckTake(H1, 1, 11_797), 'SubtensorModule.InvalidChildkeyTake');
+    handlerRejects(h, 'root', ckTake(H1, 1, 100), 'BadOrigin');
+    handlerRejects(h, CHARLIE, ckTake(H1, 1, 100), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, BOB, ckTake(NOBODY, 1, 100), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, BOB, ckTake(H1, 1, 11_797), 'SubtensorModule.InvalidChildkeyTake');
     h.edit((ov) => S.MinChildkeyTakePerSubnet.set(ov, 1, 300));
-    rejects(h, BOB, ckTake(H1, 1, 299), 'SubtensorModule.InvalidChildkeyTake');
+    handlerRejects(h, BOB, ckTake(H1, 1, 299), 'SubtensorModule.InvalidChildkeyTake');
     assert.equal(childkeyTake(new Overlay(h.state), H1, 1), 300);
-    const ev = succeeds(h, BOB, ckTake(H1, 1, 1000), 20);
+    const ev = handlerSucceeds(h, BOB, ckTake(H1, 1, 1000), 20);
     assert.deepEqual(ev, [{ type: 'ChildKeyTakeSet', value: [H1, 1000] }]);
     assert.equal(S.ChildkeyTake.get(h.state, H1, 1), 1000);
     assert.equal(S.TransactionKeyLastBlock.get(h.state, H1, 1, 1), 20n);
     // Another increase within TxChildkeyTakeRateLimit (216_000, ≥ rule) is refused …
-    rejects(
+    handlerRejects(
       h,
       BOB,
       ckTake(H1, 1, 1001),
@@ -404,17 +394,17 @@ describe('set_childkey_take', () => {
       20 + 215_999,
     );
     // … a decrease is not, and it restarts the window.
-    succeeds(h, BOB, ckTake(H1, 1, 900), 30);
-    rejects(
+    handlerSucceeds(h, BOB, ckTake(H1, 1, 900), 30);
+    handlerRejects(
       h,
       BOB,
       ckTake(H1, 1, 901),
       'SubtensorModule.TxChildkeyTakeRateLimitExceeded',
       30 + 215_999,
     );
-    succeeds(h, BOB, ckTake(H1, 1, 901), 30 + 216_000);
+    handlerSucceeds(h, BOB, ckTake(H1, 1, 901), 30 + 216_000);
     // Takes are per subnet; the netuid need not exist.
-    succeeds(h, BOB, ckTake(H1, 77, 0), 40);
+    handlerSucceeds(h, BOB, ckTake(H1, 77, 0), 40);
     assert.equal(S.ChildkeyTake.get(h.state, H1, 77), 0);
   });
 });

@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   Balances,
-  type RuntimeEvent,
   SubtensorStorage as S,
   type SubtensorCall,
   System,
@@ -10,9 +9,17 @@ import {
 import { bytesEqual } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
 import { devKeypair, type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import {
+  ALICE,
+  callHandler,
+  freeSum,
+  genesisSubnets,
+  handlerRejects,
+  handlerSucceeds,
+  ownHotkeys,
+  TAO,
+} from '../../test/subtensor-fixtures.js';
 import { Overlay } from '../state.js';
-import { dispatchSubtensorPallet } from './dispatch.js';
 import {
   HOTKEY_SWAP_ON_SUBNET_INTERVAL,
   KEY_SWAP_COST,
@@ -21,8 +28,6 @@ import {
 import { subnetAccount } from './pool.js';
 import { stakeOf } from './share-pool.js';
 
-const TAO = 1_000_000_000n;
-const ALICE = devKeypair('Alice').publicKey;
 const BOB = devKeypair('Bob').publicKey;
 const CHARLIE = devKeypair('Charlie').publicKey;
 const OWNER_HOT1 = keypairFromUri('//OwnerHot1').publicKey;
@@ -33,34 +38,6 @@ const OTHER = keypairFromUri('//SwapOther').publicKey; // Charlie's hotkey
 const CHILD = keypairFromUri('//SwapChild').publicKey;
 const PARENT = keypairFromUri('//SwapParent').publicKey;
 const LATE = 8_000; // past HotkeySwapOnSubnetInterval
-
-type Who = Uint8Array | 'root';
-function call(h: RuntimeHarness, who: Who, c: SubtensorCall, block = h.number + 1) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = {
-    state: ov,
-    blockNumber: block,
-    author: ALICE,
-    deposit: (e) => events.push(e),
-  };
-  const origin: Origin = who === 'root' ? { type: 'Root' } : { type: 'Signed', who };
-  const out = dispatchSubtensorPallet(ctx, origin, { type: 'SubtensorModule', value: c });
-  h.state.apply(ov.changes());
-  return { error: out.ok ? undefined : describeDispatchError(out.error), events };
-}
-function rejects(h: RuntimeHarness, who: Who, c: SubtensorCall, error: string, block?: number) {
-  const before = new Map(h.state.map);
-  const r = call(h, who, c, block);
-  assert.equal(r.error, error);
-  assert.deepEqual(r.events, []);
-  assert.deepEqual(h.state.map, before);
-}
-function succeeds(h: RuntimeHarness, who: Who, c: SubtensorCall, block?: number) {
-  const r = call(h, who, c, block);
-  assert.equal(r.error, undefined);
-  return r.events.flatMap((e) => (e.type === 'SubtensorModule' ? [e.value] : []));
-}
 
 const v1 = (hotkey: Uint8Array, new_hotkey: Uint8Array, netuid?: number): SubtensorCall => ({
   type: 'swap_hotkey',
@@ -73,41 +50,23 @@ const v2 = (
   keep_stake: boolean,
 ): SubtensorCall => ({ type: 'swap_hotkey_v2', value: { hotkey, new_hotkey, netuid, keep_stake } });
 
-const freeSum = (h: RuntimeHarness): bigint => {
-  let sum = 0n;
-  for (const k of h.state.keys(System.Account.partialKey()))
-    sum += System.Account.get(h.state, System.Account.decodeKey(k)[0]).data.free;
-  return sum;
-};
 const pos = (h: RuntimeHarness, hot: Uint8Array, cold: Uint8Array, n: number) =>
   stakeOf(new Overlay(h.state), hot, cold, n);
 const has = (list: Uint8Array[], x: Uint8Array) => list.some((y) => bytesEqual(x, y));
 
 /** Subnets 1, 2; Bob's hotkey H on subnet 1 with stake from Bob and Charlie, children, an axon. */
 function world(): RuntimeHarness {
-  const h = runtimeHarness({
-    genesis: {
-      subtensor: {
-        subnets: [
-          { coldkey: ALICE, hotkey: OWNER_HOT1 },
-          { coldkey: ALICE, hotkey: OWNER_HOT2 },
-        ],
-      },
-    },
-  });
-  h.edit((ov) => {
-    S.Owner.set(ov, OTHER, CHARLIE);
-    S.OwnedHotkeys.set(ov, CHARLIE, [OTHER]);
-  });
+  const h = genesisSubnets(OWNER_HOT1, OWNER_HOT2);
+  ownHotkeys(h, [[OTHER, CHARLIE]]);
   assert.equal(
-    call(h, BOB, { type: 'burned_register', value: { netuid: 1, hotkey: H } }).error,
+    callHandler(h, BOB, { type: 'burned_register', value: { netuid: 1, hotkey: H } }).error,
     undefined,
   );
   for (const [who, amount] of [
     [BOB, 10n * TAO],
     [CHARLIE, 20n * TAO],
   ] as const) {
-    const r = call(h, who, {
+    const r = callHandler(h, who, {
       type: 'add_stake',
       value: { hotkey: H, netuid: 1, amount_staked: amount },
     });
@@ -137,21 +96,24 @@ function world(): RuntimeHarness {
 describe('swap_hotkey / swap_hotkey_v2 preconditions', () => {
   const h = world();
   it('rejects a non-signed origin and malformed input', () => {
-    rejects(h, 'root', v1(H, NEW), 'BadOrigin');
-    assert.throws(() => call(h, BOB, v1(new Uint8Array(31), NEW)), RangeError);
-    assert.throws(() => call(h, BOB, v1(H, 'x' as unknown as Uint8Array)), TypeError);
-    assert.throws(() => call(h, BOB, v2(H, NEW, undefined, 1 as unknown as boolean)), TypeError);
-    assert.throws(() => call(h, BOB, v1(H, NEW, 70_000)), RangeError);
+    handlerRejects(h, 'root', v1(H, NEW), 'BadOrigin');
+    assert.throws(() => callHandler(h, BOB, v1(new Uint8Array(31), NEW)), RangeError);
+    assert.throws(() => callHandler(h, BOB, v1(H, 'x' as unknown as Uint8Array)), TypeError);
+    assert.throws(
+      () => callHandler(h, BOB, v2(H, NEW, undefined, 1 as unknown as boolean)),
+      TypeError,
+    );
+    assert.throws(() => callHandler(h, BOB, v1(H, NEW, 70_000)), RangeError);
   });
   it('checks ownership of the old and of an existing new hotkey', () => {
-    rejects(h, CHARLIE, v1(H, NEW), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(h, BOB, v1(H, OTHER), 'SubtensorModule.NonAssociatedColdKey');
-    rejects(h, BOB, v1(NEW, H), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, CHARLIE, v1(H, NEW), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, BOB, v1(H, OTHER), 'SubtensorModule.NonAssociatedColdKey');
+    handlerRejects(h, BOB, v1(NEW, H), 'SubtensorModule.NonAssociatedColdKey');
   });
   it('same key, then the coldkey tx rate limit', () => {
-    rejects(h, BOB, v1(H, H), 'SubtensorModule.NewHotKeyIsSameWithOld');
+    handlerRejects(h, BOB, v1(H, H), 'SubtensorModule.NewHotKeyIsSameWithOld');
     h.edit((ov) => S.LastRateLimitedBlock.set(ov, { type: 'LastTxBlock', value: BOB }, 1n));
-    rejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeySetTxRateLimitExceeded', 1000);
+    handlerRejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeySetTxRateLimitExceeded', 1000);
     h.edit((ov) => S.LastRateLimitedBlock.remove(ov, { type: 'LastTxBlock', value: BOB }));
   });
   it('new hotkey already registered / not clean for root', () => {
@@ -159,19 +121,19 @@ describe('swap_hotkey / swap_hotkey_v2 preconditions', () => {
       S.Owner.set(ov, NEW, BOB);
       S.IsNetworkMember.set(ov, NEW, 2, true);
     });
-    rejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
-    rejects(h, BOB, v1(H, NEW, 2), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
+    handlerRejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
+    handlerRejects(h, BOB, v1(H, NEW, 2), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
     h.edit((ov) => {
       S.IsNetworkMember.remove(ov, NEW, 2);
       S.RootClaimable.set(ov, NEW, [[1, 5n]]);
     });
-    rejects(h, BOB, v1(H, NEW), 'SubtensorModule.NewHotKeyNotCleanForRootSwap');
-    rejects(h, BOB, v1(H, NEW, 0), 'SubtensorModule.NewHotKeyNotCleanForRootSwap', LATE);
+    handlerRejects(h, BOB, v1(H, NEW), 'SubtensorModule.NewHotKeyNotCleanForRootSwap');
+    handlerRejects(h, BOB, v1(H, NEW, 0), 'SubtensorModule.NewHotKeyNotCleanForRootSwap', LATE);
     h.edit((ov) => {
       S.RootClaimable.remove(ov, NEW);
       S.RootClaimed.set(ov, 0, NEW, CHARLIE, 1n);
     });
-    rejects(h, BOB, v1(H, NEW), 'SubtensorModule.NewHotKeyNotCleanForRootSwap');
+    handlerRejects(h, BOB, v1(H, NEW), 'SubtensorModule.NewHotKeyNotCleanForRootSwap');
     h.edit((ov) => {
       S.RootClaimed.remove(ov, 0, NEW, CHARLIE);
       S.Owner.remove(ov, NEW);
@@ -179,11 +141,29 @@ describe('swap_hotkey / swap_hotkey_v2 preconditions', () => {
   });
   it('per-subnet path: interval, system account, balance', () => {
     // A per-subnet swap is gated by the interval even without an earlier swap (block ≤ 7200).
-    rejects(h, BOB, v1(H, NEW, 1), 'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed', 7_200);
+    handlerRejects(
+      h,
+      BOB,
+      v1(H, NEW, 1),
+      'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed',
+      7_200,
+    );
     h.edit((ov) => S.LastHotkeySwapOnNetuid.set(ov, 1, BOB, 1_000n));
-    rejects(h, BOB, v1(H, NEW, 1), 'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed', 8_200);
+    handlerRejects(
+      h,
+      BOB,
+      v1(H, NEW, 1),
+      'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed',
+      8_200,
+    );
     h.edit((ov) => S.LastHotkeySwapOnNetuid.remove(ov, 1, BOB));
-    rejects(h, BOB, v1(H, subnetAccount(5), 1), 'SubtensorModule.CannotUseSystemAccount', LATE);
+    handlerRejects(
+      h,
+      BOB,
+      v1(H, subnetAccount(5), 1),
+      'SubtensorModule.CannotUseSystemAccount',
+      LATE,
+    );
     const poor = world();
     poor.edit((ov) => {
       const a = System.Account.get(ov, BOB);
@@ -192,11 +172,17 @@ describe('swap_hotkey / swap_hotkey_v2 preconditions', () => {
         data: { ...a.data, free: KEY_SWAP_ON_SUBNET_COST - 1n },
       });
     });
-    rejects(poor, BOB, v1(H, NEW, 1), 'SubtensorModule.NotEnoughBalanceToPaySwapHotKey', LATE);
+    handlerRejects(
+      poor,
+      BOB,
+      v1(H, NEW, 1),
+      'SubtensorModule.NotEnoughBalanceToPaySwapHotKey',
+      LATE,
+    );
   });
   it('all-subnets path: interval only once a swap was recorded, then balance', () => {
     h.edit((ov) => S.LastHotkeySwapOnNetuid.set(ov, 2, BOB, 100n)); // H has children on 2
-    rejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed', 500);
+    handlerRejects(h, BOB, v1(H, NEW), 'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed', 500);
     h.edit((ov) => S.LastHotkeySwapOnNetuid.set(ov, 3, BOB, 100n)); // unrelated subnet: no gate
     h.edit((ov) => S.LastHotkeySwapOnNetuid.remove(ov, 2, BOB));
     const poor = world();
@@ -204,10 +190,10 @@ describe('swap_hotkey / swap_hotkey_v2 preconditions', () => {
       const a = System.Account.get(ov, BOB);
       System.Account.set(ov, BOB, { ...a, data: { ...a.data, free: KEY_SWAP_COST - 1n } });
     });
-    rejects(poor, BOB, v1(H, NEW), 'SubtensorModule.NotEnoughBalanceToPaySwapHotKey');
+    handlerRejects(poor, BOB, v1(H, NEW), 'SubtensorModule.NotEnoughBalanceToPaySwapHotKey');
   });
   it('rejects a new hotkey that is a subnet account on the all-subnets path', () => {
-    rejects(h, BOB, v1(H, subnetAccount(5)), 'SubtensorModule.CannotUseSystemAccount');
+    handlerRejects(h, BOB, v1(H, subnetAccount(5)), 'SubtensorModule.CannotUseSystemAccount');
   });
 });
 
@@ -221,19 +207,19 @@ describe('swap_hotkey on all subnets', () => {
     const total = S.TotalHotkeyAlpha.get(h.state, H, 1);
     assert.ok(bobStake > 0n && charlieStake > 0n);
     const axon = S.Axons.get(h.state, 1, H);
-    const freeBefore = freeSum(h);
+    const freeBefore = freeSum(h.state);
     const issuanceBefore = Balances.TotalIssuance.get(h.state);
     assert.equal(freeBefore, issuanceBefore);
     const bobFree = System.Account.get(h.state, BOB).data.free;
 
-    const events = succeeds(h, BOB, v1(H, NEW), 50);
+    const events = handlerSucceeds(h, BOB, v1(H, NEW), 50);
     assert.deepEqual(events, [
       { type: 'HotkeySwapped', value: { coldkey: BOB, old_hotkey: H, new_hotkey: NEW } },
     ]);
     // TAO: only the recycled cost left circulation.
     assert.equal(System.Account.get(h.state, BOB).data.free, bobFree - KEY_SWAP_COST);
     assert.equal(Balances.TotalIssuance.get(h.state), issuanceBefore - KEY_SWAP_COST);
-    assert.equal(freeSum(h), Balances.TotalIssuance.get(h.state));
+    assert.equal(freeSum(h.state), Balances.TotalIssuance.get(h.state));
     // Ownership.
     assert.equal(S.Owner.tryGet(h.state, H), undefined);
     assert.deepEqual(S.Owner.get(h.state, NEW), BOB);
@@ -275,8 +261,14 @@ describe('swap_hotkey on all subnets', () => {
     assert.equal(S.LastHotkeySwapOnNetuid.get(h.state, 1, BOB), 50n);
     assert.equal(S.LastHotkeySwapOnNetuid.get(h.state, 2, BOB), 50n);
     // A second swap right away hits the coldkey rate limit; later the subnet interval.
-    rejects(h, BOB, v1(NEW, H), 'SubtensorModule.HotKeySetTxRateLimitExceeded', 60);
-    rejects(h, BOB, v1(NEW, H), 'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed', 2_000);
+    handlerRejects(h, BOB, v1(NEW, H), 'SubtensorModule.HotKeySetTxRateLimitExceeded', 60);
+    handlerRejects(
+      h,
+      BOB,
+      v1(NEW, H),
+      'SubtensorModule.HotKeySwapOnSubnetIntervalNotPassed',
+      2_000,
+    );
   });
 
   it('moves the subnet owner hotkey and its owner lock', () => {
@@ -286,7 +278,7 @@ describe('swap_hotkey on all subnets', () => {
     h.edit((ov) =>
       S.OwnerLock.set(ov, 1, { locked_mass: 5n * TAO, conviction: 0n, last_update: 10n }),
     );
-    const events = succeeds(h, ALICE, v2(OWNER_HOT1, NEW, undefined, false), 20);
+    const events = handlerSucceeds(h, ALICE, v2(OWNER_HOT1, NEW, undefined, false), 20);
     assert.deepEqual(events, [
       { type: 'SubnetOwnerHotkeySet', value: [1, NEW] },
       { type: 'HotkeySwapped', value: { coldkey: ALICE, old_hotkey: OWNER_HOT1, new_hotkey: NEW } },
@@ -303,7 +295,7 @@ describe('swap_hotkey_v2 on one subnet', () => {
     assert.ok(uid !== undefined);
     const bobStake = pos(h, H, BOB, 1);
     const issuance = Balances.TotalIssuance.get(h.state);
-    const events = succeeds(h, BOB, v2(H, NEW, 1, true), LATE);
+    const events = handlerSucceeds(h, BOB, v2(H, NEW, 1, true), LATE);
     assert.deepEqual(events, [
       {
         type: 'HotkeySwappedOnSubnet',
@@ -311,7 +303,7 @@ describe('swap_hotkey_v2 on one subnet', () => {
       },
     ]);
     assert.equal(Balances.TotalIssuance.get(h.state), issuance - KEY_SWAP_ON_SUBNET_COST);
-    assert.equal(freeSum(h), Balances.TotalIssuance.get(h.state));
+    assert.equal(freeSum(h.state), Balances.TotalIssuance.get(h.state));
     assert.deepEqual(S.Owner.get(h.state, H), BOB); // old hotkey stays owned
     assert.deepEqual(S.Owner.get(h.state, NEW), BOB);
     const owned = S.OwnedHotkeys.get(h.state, BOB);
@@ -324,7 +316,7 @@ describe('swap_hotkey_v2 on one subnet', () => {
     assert.deepEqual(S.ChildKeys.get(h.state, H, 2), [[1000n, CHILD]]); // other subnet untouched
     assert.equal(S.Delegates.get(h.state, H), 1234); // not moved per subnet
     assert.equal(S.LastHotkeySwapOnNetuid.get(h.state, 1, BOB), BigInt(LATE));
-    rejects(
+    handlerRejects(
       h,
       BOB,
       v2(NEW, H, 1, false),
@@ -337,7 +329,7 @@ describe('swap_hotkey_v2 on one subnet', () => {
   it('keep_stake=false moves the stake on that subnet only', () => {
     const h = world();
     const charlieStake = pos(h, H, CHARLIE, 1);
-    succeeds(h, BOB, v2(H, NEW, 1, false), LATE);
+    handlerSucceeds(h, BOB, v2(H, NEW, 1, false), LATE);
     assert.equal(pos(h, NEW, CHARLIE, 1), charlieStake);
     assert.equal(pos(h, H, CHARLIE, 1), 0n);
     const list = S.StakingHotkeys.get(h.state, CHARLIE);

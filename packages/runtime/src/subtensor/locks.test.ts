@@ -1,17 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  type EventRecord,
   type RuntimeCall,
   type RuntimeEvent,
   SubtensorStorage as S,
   type LockState as StoredLock,
   type SubtensorCall,
-  System,
 } from '@taoscript/chain-types';
-import { toHex, twox128 } from '@taoscript/codec';
 import { type Keypair, keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness, signExtrinsic } from '@taoscript/testkit';
+import { type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
 import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import { dispatchSubtensorPallet } from './dispatch.js';
@@ -19,12 +16,22 @@ import { type LockState, mergeLocks, reduceLock, rollForwardLock } from './math/
 import { stakeOf } from './share-pool.js';
 import { availableToUnstake, totalColdkeyAlphaOnSubnet } from './staking.js';
 import './index.js';
+import {
+  addStake,
+  alice,
+  bob,
+  burnedRegister,
+  charlie,
+  dave,
+  registerSubnet,
+  startSubnet,
+  sub,
+  submitFails,
+  submitOk,
+  subtensorEvents,
+  TAO,
+} from '../../test/subtensor-fixtures.js';
 
-const TAO = 1_000_000_000n;
-const alice = devKeypair('Alice');
-const bob = devKeypair('Bob');
-const charlie = devKeypair('Charlie');
-const dave = devKeypair('Dave');
 const BOB = bob.publicKey;
 /** Subnet 1's owner hotkey (Alice's). */
 const OWNER_HOT = keypairFromUri('//LocksOwnerHot').publicKey;
@@ -33,10 +40,8 @@ const HB = keypairFromUri('//LocksBobHot').publicKey;
 const HB2 = keypairFromUri('//LocksBobHot2').publicKey;
 const HC = keypairFromUri('//LocksCharlieHot').publicKey;
 const NOBODY = keypairFromUri('//LocksUnregistered').publicKey;
-const SYSTEM_PREFIX = toHex(twox128(new TextEncoder().encode('System')));
 const NET = 1;
 
-const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
 const lockStake = (hotkey: Uint8Array, amount: bigint, netuid = NET): RuntimeCall =>
   sub({ type: 'lock_stake', value: { hotkey, netuid, amount } });
 const moveLock = (destination_hotkey: Uint8Array, netuid = NET): RuntimeCall =>
@@ -48,54 +53,9 @@ const setReject = (enabled: boolean): RuntimeCall =>
 const removeStake = (hotkey: Uint8Array, amount: bigint): RuntimeCall =>
   sub({ type: 'remove_stake', value: { hotkey, netuid: NET, amount_unstaked: amount } });
 
-function ok(h: RuntimeHarness, signer: Keypair, call: RuntimeCall): unknown[] {
-  const { result, events } = h.run(signer, call);
-  assert.ok(result.ok, 'extrinsic included');
-  if (!result.outcome.ok) assert.fail(describeDispatchError(result.outcome.error));
-  return subtensorEvents(events);
-}
-
-function subtensorEvents(events: EventRecord[]): unknown[] {
-  return events.flatMap((e) => (e.event.type === 'SubtensorModule' ? [e.event.value] : []));
-}
-
-function snapshot(ov: Overlay): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const k of ov.keys(new Uint8Array(0))) {
-    const hex = toHex(k);
-    if (!hex.startsWith(SYSTEM_PREFIX)) out.set(hex, toHex(ov.get(k) as Uint8Array));
-  }
-  return out;
-}
-
-/**
- * Applies `call` as a signed extrinsic in a scratch block (never committed) and checks it fails
- * with `error`, leaving every non-System item untouched and depositing no SubtensorModule event.
- */
-function fails(h: RuntimeHarness, signer: Keypair, call: RuntimeCall, error: string): void {
-  const b = h.runtime.beginBlock(h.state, {
-    number: h.number + 1,
-    parentHash: new Uint8Array(32),
-    parentStateRoot: new Uint8Array(32),
-    author: alice.publicKey,
-  });
-  b.setTimestamp(BigInt(12_000 * (h.number + 1)));
-  const before = snapshot(b.overlay);
-  const nonce = System.Account.get(h.state, signer.publicKey).nonce;
-  const r = b.apply(signExtrinsic({ call, signer, nonce, genesisHash: h.genesisHash }));
-  assert.ok(r.ok, 'extrinsic included');
-  assert.equal(r.outcome.ok, false, `expected ${error}`);
-  if (!r.outcome.ok) assert.equal(describeDispatchError(r.outcome.error), error);
-  assert.deepEqual(snapshot(b.overlay), before, `${error} left state untouched`);
-  const fin = b.finalize();
-  assert.equal(
-    fin.events.filter(
-      (e) => e.phase.type === 'ApplyExtrinsic' && e.event.type === 'SubtensorModule',
-    ).length,
-    0,
-    'the call deposited no SubtensorModule event',
-  );
-}
+/** Submits a call that must succeed (no issuance check); returns its SubtensorModule payloads. */
+const ok = (h: RuntimeHarness, signer: Keypair, call: RuntimeCall) =>
+  subtensorEvents(submitOk(h, signer, call, { issuance: false }));
 
 /** Dispatches straight to the handler with an arbitrary origin (for the origin checks). */
 function direct(h: RuntimeHarness, origin: Origin, c: SubtensorCall): string | undefined {
@@ -137,20 +97,16 @@ const available = (h: RuntimeHarness, at = h.number + 1) =>
  */
 function world(): RuntimeHarness {
   const h = runtimeHarness();
-  ok(h, alice, sub({ type: 'register_network', value: { hotkey: OWNER_HOT } }));
-  h.edit((ov) => S.StartCallDelay.set(ov, 0n));
-  ok(h, alice, sub({ type: 'start_call', value: { netuid: NET } }));
+  const quiet = { issuance: false };
+  registerSubnet(h, alice, OWNER_HOT, quiet);
+  startSubnet(h, alice, NET, quiet);
   for (const [kp, hot] of [
     [bob, HB],
     [bob, HB2],
     [charlie, HC],
   ] as const)
-    ok(h, kp, sub({ type: 'burned_register', value: { netuid: NET, hotkey: hot } }));
-  ok(
-    h,
-    bob,
-    sub({ type: 'add_stake', value: { hotkey: HB, netuid: NET, amount_staked: 100n * TAO } }),
-  );
+    burnedRegister(h, kp, NET, hot, quiet);
+  addStake(h, bob, HB, NET, 100n * TAO, quiet);
   assert.ok(bobAlpha(h) > 10n * TAO, 'Bob holds alpha on subnet 1');
   return h;
 }
@@ -176,23 +132,23 @@ describe('lock_stake', () => {
       'BadOrigin',
     );
     // The amount is checked before the hotkey.
-    fails(h, bob, lockStake(NOBODY, 0n), 'SubtensorModule.AmountTooLow');
-    fails(h, bob, lockStake(NOBODY, TAO), 'SubtensorModule.HotKeyAccountNotExists');
-    fails(h, bob, lockStake(HB, total + 1n), 'SubtensorModule.InsufficientStakeForLock');
+    submitFails(h, bob, lockStake(NOBODY, 0n), 'SubtensorModule.AmountTooLow');
+    submitFails(h, bob, lockStake(NOBODY, TAO), 'SubtensorModule.HotKeyAccountNotExists');
+    submitFails(h, bob, lockStake(HB, total + 1n), 'SubtensorModule.InsufficientStakeForLock');
     // No subnet check upstream: an unknown subnet has no stake to lock.
-    fails(h, bob, lockStake(HB, 1n, 99), 'SubtensorModule.InsufficientStakeForLock');
+    submitFails(h, bob, lockStake(HB, 1n, 99), 'SubtensorModule.InsufficientStakeForLock');
     // Charlie has no alpha at all.
-    fails(h, charlie, lockStake(HC, 1n), 'SubtensorModule.InsufficientStakeForLock');
+    submitFails(h, charlie, lockStake(HC, 1n), 'SubtensorModule.InsufficientStakeForLock');
     ok(h, bob, lockStake(HB, total / 2n));
-    fails(h, bob, lockStake(HC, 1n), 'SubtensorModule.LockHotkeyMismatch');
-    fails(h, bob, lockStake(HB2, 1n), 'SubtensorModule.LockHotkeyMismatch');
+    submitFails(h, bob, lockStake(HC, 1n), 'SubtensorModule.LockHotkeyMismatch');
+    submitFails(h, bob, lockStake(HB2, 1n), 'SubtensorModule.LockHotkeyMismatch');
     // Top-up: the rolled mass plus the amount must fit in the total.
     const rolled = rollForwardLock(
       lockOf(h, BOB, HB) as LockState,
       BigInt(h.number + 1),
       params(h, false, false),
     ).lock;
-    fails(
+    submitFails(
       h,
       bob,
       lockStake(HB, total - rolled.lockedMass + 1n),
@@ -273,7 +229,7 @@ describe('lock_stake', () => {
     const lock = lockOf(h, BOB, HB) as LockState;
     assert.equal(available(h, h.number), 10n * TAO);
     // Anything past the unlocked part fails; it is the subnet-wide lock that stops it.
-    fails(h, bob, removeStake(HB, 20n * TAO), 'SubtensorModule.StakeUnavailable');
+    submitFails(h, bob, removeStake(HB, 20n * TAO), 'SubtensorModule.StakeUnavailable');
     ok(h, bob, removeStake(HB, 2n * TAO));
     // Decay over authored blocks frees more alpha, exactly as the roll-forward says.
     for (let i = 0; i < 40; i++) h.block();
@@ -314,12 +270,12 @@ describe('move_lock', () => {
       'BadOrigin',
     );
     // The hotkey is checked before the lock.
-    fails(h, bob, moveLock(NOBODY), 'SubtensorModule.HotKeyAccountNotExists');
-    fails(h, bob, moveLock(HC), 'SubtensorModule.NoExistingLock');
+    submitFails(h, bob, moveLock(NOBODY), 'SubtensorModule.HotKeyAccountNotExists');
+    submitFails(h, bob, moveLock(HC), 'SubtensorModule.NoExistingLock');
     ok(h, bob, lockStake(HB, TAO));
-    fails(h, bob, moveLock(NOBODY), 'SubtensorModule.HotKeyAccountNotExists');
-    fails(h, bob, moveLock(HC, 99), 'SubtensorModule.NoExistingLock');
-    fails(h, charlie, moveLock(HB), 'SubtensorModule.NoExistingLock');
+    submitFails(h, bob, moveLock(NOBODY), 'SubtensorModule.HotKeyAccountNotExists');
+    submitFails(h, bob, moveLock(HC, 99), 'SubtensorModule.NoExistingLock');
+    submitFails(h, charlie, moveLock(HB), 'SubtensorModule.NoExistingLock');
   });
 
   it("to another owner's hotkey: mass kept (rolled), conviction reset, buckets moved", () => {
@@ -344,7 +300,7 @@ describe('move_lock', () => {
     assert.equal(S.DecayingHotkeyLock.tryGet(h.state, NET, HB), undefined);
     assert.deepEqual(fromStored(S.DecayingHotkeyLock.tryGet(h.state, NET, HC)), moved);
     // The lock now points at HC.
-    fails(h, bob, lockStake(HB, 1n), 'SubtensorModule.LockHotkeyMismatch');
+    submitFails(h, bob, lockStake(HB, 1n), 'SubtensorModule.LockHotkeyMismatch');
     ok(h, bob, lockStake(HC, 1n));
   });
 
@@ -419,7 +375,7 @@ describe('set_perpetual_lock', () => {
     assert.equal(later.lockedMass, rolled.lockedMass);
     assert.ok(later.conviction > rolled.conviction);
     assert.equal(available(h), bobAlpha(h) - rolled.lockedMass);
-    fails(
+    submitFails(
       h,
       bob,
       removeStake(HB, bobAlpha(h) - rolled.lockedMass + TAO),
@@ -484,7 +440,7 @@ describe('set_reject_locked_alpha', () => {
         alpha_amount: 3n * TAO,
       },
     });
-    fails(h, bob, transfer, 'SubtensorModule.AccountRejectsLockedAlpha');
+    submitFails(h, bob, transfer, 'SubtensorModule.AccountRejectsLockedAlpha');
     ok(h, dave, setReject(false));
     ok(h, bob, transfer);
     // One unlocked TAO went first; the other two dragged lock mass along to Dave.

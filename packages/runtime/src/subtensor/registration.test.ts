@@ -1,16 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  Balances,
-  type EventRecord,
-  type RuntimeCall,
-  SubtensorStorage as S,
-  type SubtensorCall,
-  System,
-} from '@taoscript/chain-types';
-import { toHex, twox128 } from '@taoscript/codec';
-import type { Keypair } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness, signExtrinsic } from '@taoscript/testkit';
+import { type RuntimeCall, SubtensorStorage as S } from '@taoscript/chain-types';
+import { type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
 import { type DispatchContext, type DispatchOutcome, describeDispatchError } from '../dispatch.js';
 import { MapState, Overlay } from '../state.js';
 import { handlers } from './dispatch.js';
@@ -24,17 +15,22 @@ import {
   updateRegistrationPrices,
 } from './registration.js';
 import './subnets.js';
+import {
+  alice,
+  bob,
+  charlie,
+  dave,
+  registerSubnet,
+  sub,
+  submitFails,
+  submitOk,
+  subtensorEvents,
+  TAO,
+} from '../../test/subtensor-fixtures.js';
 
-const TAO = 1_000_000_000n;
-const alice = devKeypair('Alice');
-const bob = devKeypair('Bob');
-const charlie = devKeypair('Charlie');
-const dave = devKeypair('Dave');
 const hot = (n: number): Uint8Array => new Uint8Array(32).fill(0xa0 + (n % 16)).fill(n, 0, 2);
 const OWNER_HOT = hot(1);
-const SYSTEM_PREFIX = toHex(twox128(new TextEncoder().encode('System')));
 
-const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
 const burned = (netuid: number, hotkey: Uint8Array): RuntimeCall =>
   sub({ type: 'burned_register', value: { netuid, hotkey } });
 const rootRegister = (hotkey: Uint8Array): RuntimeCall =>
@@ -43,72 +39,8 @@ const rootRegister = (hotkey: Uint8Array): RuntimeCall =>
 /** A chain with subnet 1 registered by Alice (owner hotkey `hot(1)`). */
 function setup(): RuntimeHarness {
   const h = runtimeHarness();
-  ok(h, alice, sub({ type: 'register_network', value: { hotkey: OWNER_HOT } }));
+  registerSubnet(h, alice, OWNER_HOT);
   return h;
-}
-
-function run(h: RuntimeHarness, signer: Keypair, call: RuntimeCall) {
-  const { result, events } = h.run(signer, call);
-  assert.ok(result.ok, 'extrinsic included');
-  assertIssuance(h);
-  return { outcome: result.outcome, events };
-}
-
-function ok(h: RuntimeHarness, signer: Keypair, call: RuntimeCall): EventRecord[] {
-  const { outcome, events } = run(h, signer, call);
-  if (!outcome.ok) assert.fail(describeDispatchError(outcome.error));
-  return events;
-}
-
-function subtensorEvents(events: EventRecord[]): unknown[] {
-  return events.filter((e) => e.event.type === 'SubtensorModule').map((e) => e.event.value);
-}
-
-function freeSum(state: MapState | Overlay): bigint {
-  let sum = 0n;
-  for (const k of state.keys(System.Account.partialKey())) {
-    const [who] = System.Account.decodeKey(k);
-    sum += System.Account.get(state, who).data.free;
-  }
-  return sum;
-}
-
-/** The invariant: free balances sum to Balances' issuance, which subtensor's tracks. */
-function assertIssuance(h: RuntimeHarness): void {
-  const ti = Balances.TotalIssuance.get(h.state);
-  assert.equal(freeSum(h.state), ti, 'sum of free balances = Balances.TotalIssuance');
-  assert.equal(S.TotalIssuance.get(h.state), ti, 'SubtensorModule.TotalIssuance');
-}
-
-function snapshot(ov: Overlay): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const k of ov.keys(new Uint8Array(0))) {
-    const hex = toHex(k);
-    if (!hex.startsWith(SYSTEM_PREFIX)) out.set(hex, toHex(ov.get(k) as Uint8Array));
-  }
-  return out;
-}
-
-/**
- * Applies `call` in a scratch block (never committed) and checks it fails with `error`, leaving
- * every non-System item untouched and depositing no SubtensorModule event.
- */
-function fails(h: RuntimeHarness, signer: Keypair, call: RuntimeCall, error: string): void {
-  const b = h.runtime.beginBlock(h.state, {
-    number: h.number + 1,
-    parentHash: new Uint8Array(32),
-    parentStateRoot: new Uint8Array(32),
-    author: alice.publicKey,
-  });
-  b.setTimestamp(BigInt(12_000 * (h.number + 1)));
-  const before = snapshot(b.overlay);
-  const nonce = System.Account.get(h.state, signer.publicKey).nonce;
-  const r = b.apply(signExtrinsic({ call, signer, nonce, genesisHash: h.genesisHash }));
-  assert.ok(r.ok, 'extrinsic included');
-  assert.equal(r.outcome.ok, false, `expected ${error}`);
-  if (!r.outcome.ok) assert.equal(describeDispatchError(r.outcome.error), error);
-  assert.deepEqual(snapshot(b.overlay), before, `${error} left state untouched`);
-  assert.deepEqual(subtensorEvents(r.events), []);
 }
 
 describe('burned_register', () => {
@@ -128,7 +60,7 @@ describe('burned_register', () => {
       halfLife: 360,
       currentBlock: BigInt(h.number + 1),
     });
-    const events = ok(h, bob, burned(1, hot(2)));
+    const events = submitOk(h, bob, burned(1, hot(2)));
     assert.deepEqual(subtensorEvents(events), [
       { type: 'RAORecycledForRegistrationSet', value: [1, burn] },
       { type: 'NeuronRegistered', value: [1, 1, hot(2)] },
@@ -176,7 +108,7 @@ describe('burned_register', () => {
 
   it('register (POW arguments ignored) and register_limit register the same way', () => {
     const h = setup();
-    const events = ok(
+    const events = submitOk(
       h,
       bob,
       sub({
@@ -197,13 +129,13 @@ describe('burned_register', () => {
     });
     assert.deepEqual(S.Owner.get(h.state, hot(2)), bob.publicKey, 'the signer pays and owns');
     const burn = S.Burn.get(h.state, 1);
-    fails(
+    submitFails(
       h,
       charlie,
       sub({ type: 'register_limit', value: { netuid: 1, hotkey: hot(3), limit_price: burn / 2n } }),
       'SubtensorModule.RegistrationPriceLimitExceeded',
     );
-    ok(
+    submitOk(
       h,
       charlie,
       sub({ type: 'register_limit', value: { netuid: 1, hotkey: hot(3), limit_price: 10n * TAO } }),
@@ -213,29 +145,29 @@ describe('burned_register', () => {
 
   it('walks its checks in upstream order', () => {
     const h = setup();
-    ok(h, bob, burned(1, hot(2)));
-    fails(h, bob, burned(0, hot(3)), 'SubtensorModule.RegistrationNotPermittedOnRootSubnet');
-    fails(h, bob, burned(9, hot(3)), 'SubtensorModule.SubnetNotExists');
-    fails(h, bob, burned(1, hot(2)), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
-    fails(h, charlie, burned(1, hot(2)), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
+    submitOk(h, bob, burned(1, hot(2)));
+    submitFails(h, bob, burned(0, hot(3)), 'SubtensorModule.RegistrationNotPermittedOnRootSubnet');
+    submitFails(h, bob, burned(9, hot(3)), 'SubtensorModule.SubnetNotExists');
+    submitFails(h, bob, burned(1, hot(2)), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
+    submitFails(h, charlie, burned(1, hot(2)), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
     // Hotkey owned by another coldkey.
     h.edit((ov) => S.Owner.set(ov, hot(4), dave.publicKey));
-    fails(h, charlie, burned(1, hot(4)), 'SubtensorModule.NonAssociatedColdKey');
-    fails(h, charlie, burned(1, subnetAccount(3)), 'SubtensorModule.CannotUseSystemAccount');
+    submitFails(h, charlie, burned(1, hot(4)), 'SubtensorModule.NonAssociatedColdKey');
+    submitFails(h, charlie, burned(1, subnetAccount(3)), 'SubtensorModule.CannotUseSystemAccount');
     h.edit((ov) => {
       // The block hook clamps the burn to MaxBurn first.
       S.MaxBurn.set(ov, 1, 3_000_000n * TAO);
       S.Burn.set(ov, 1, 2_000_000n * TAO);
     });
-    fails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NotEnoughBalanceToStake');
+    submitFails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NotEnoughBalanceToStake');
     h.edit((ov) => {
       S.MaxBurn.set(ov, 1, 100n * TAO);
       S.Burn.set(ov, 1, TAO);
       S.MaxAllowedUids.set(ov, 1, 0);
     });
-    fails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NoNeuronIdAvailable');
+    submitFails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NoNeuronIdAvailable');
     h.edit((ov) => S.NetworkRegistrationAllowed.set(ov, 1, false));
-    fails(h, charlie, burned(1, hot(3)), 'SubtensorModule.SubNetRegistrationDisabled');
+    submitFails(h, charlie, burned(1, hot(3)), 'SubtensorModule.SubNetRegistrationDisabled');
     // Full, and every uid is an immune owner hotkey (owner hotkey first, then Bob's as owner).
     h.edit((ov) => {
       S.NetworkRegistrationAllowed.set(ov, 1, true);
@@ -243,13 +175,13 @@ describe('burned_register', () => {
       S.SubnetOwner.set(ov, 1, bob.publicKey);
       S.ImmuneOwnerUidsLimit.set(ov, 1, 2);
     });
-    fails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NoNeuronIdAvailable');
+    submitFails(h, charlie, burned(1, hot(3)), 'SubtensorModule.NoNeuronIdAvailable');
     // Swap errors surface as Swap module errors.
     h.edit((ov) => {
       S.MaxAllowedUids.set(ov, 1, 256);
       S.SubnetAlphaIn.set(ov, 1, 10n);
     });
-    fails(h, charlie, burned(1, hot(3)), 'Swap.ReservesTooLow');
+    submitFails(h, charlie, burned(1, hot(3)), 'Swap.ReservesTooLow');
   });
 
   it('refuses a root origin', () => {
@@ -295,8 +227,8 @@ describe('burned_register', () => {
 
   it('replaces the neuron to prune once the subnet is full', () => {
     const h = setup();
-    ok(h, bob, burned(1, hot(2)));
-    ok(h, charlie, burned(1, hot(3)));
+    submitOk(h, bob, burned(1, hot(2)));
+    submitOk(h, charlie, burned(1, hot(3)));
     const now = BigInt(h.number);
     h.edit((ov) => {
       S.MaxAllowedUids.set(ov, 1, 3);
@@ -321,7 +253,7 @@ describe('burned_register', () => {
       S.Consensus.set(ov, 1, [1, 2, 3]);
     });
     assert.equal(getNeuronToPrune(h.state, 1, now + 1n), 2, 'lowest emission, owner immune');
-    const events = ok(h, dave, burned(1, hot(4)));
+    const events = submitOk(h, dave, burned(1, hot(4)));
     assert.deepEqual(subtensorEvents(events).at(-1), {
       type: 'NeuronRegistered',
       value: [1, 2, hot(4)],
@@ -468,7 +400,7 @@ describe('per-block registration bookkeeping', () => {
 describe('root_register', () => {
   it('appends the hotkey to root and makes it a delegate', () => {
     const h = runtimeHarness();
-    const events = ok(h, bob, rootRegister(hot(2)));
+    const events = submitOk(h, bob, rootRegister(hot(2)));
     assert.deepEqual(subtensorEvents(events), [
       { type: 'NeuronRegistered', value: [0, 0, hot(2)] },
     ]);
@@ -480,7 +412,7 @@ describe('root_register', () => {
     assert.equal(S.RegistrationsThisBlock.get(h.state, 0), 1);
     // An existing take is kept.
     h.edit((ov) => S.Delegates.set(ov, hot(3), 5));
-    ok(h, bob, rootRegister(hot(3)));
+    submitOk(h, bob, rootRegister(hot(3)));
     assert.equal(S.Delegates.get(h.state, hot(3)), 5);
   });
 
@@ -496,25 +428,40 @@ describe('root_register', () => {
         'SubtensorModule.TooManyRegistrationsThisBlock',
       );
     h.edit((ov) => S.RegistrationsThisInterval.set(ov, 0, 3));
-    fails(h, charlie, rootRegister(hot(3)), 'SubtensorModule.TooManyRegistrationsThisInterval');
+    submitFails(
+      h,
+      charlie,
+      rootRegister(hot(3)),
+      'SubtensorModule.TooManyRegistrationsThisInterval',
+    );
     h.edit((ov) => S.RegistrationsThisInterval.set(ov, 0, 0));
-    fails(h, charlie, rootRegister(hot(2)), 'SubtensorModule.HotKeyAlreadyRegisteredInSubNet');
-    fails(h, charlie, rootRegister(subnetAccount(0)), 'SubtensorModule.CannotUseSystemAccount');
+    submitFails(
+      h,
+      charlie,
+      rootRegister(hot(2)),
+      'SubtensorModule.HotKeyAlreadyRegisteredInSubNet',
+    );
+    submitFails(
+      h,
+      charlie,
+      rootRegister(subnetAccount(0)),
+      'SubtensorModule.CannotUseSystemAccount',
+    );
   });
 
   it('replaces the lowest-stake root validator only for a strictly larger stake', () => {
     const h = runtimeHarness();
-    ok(h, bob, rootRegister(hot(2)));
-    ok(h, bob, rootRegister(hot(3)));
+    submitOk(h, bob, rootRegister(hot(2)));
+    submitOk(h, bob, rootRegister(hot(3)));
     h.edit((ov) => {
       S.MaxAllowedUids.set(ov, 0, 2);
       S.TotalHotkeyAlpha.set(ov, hot(2), 0, 500n);
       S.TotalHotkeyAlpha.set(ov, hot(3), 0, 300n);
       S.TotalHotkeyAlpha.set(ov, hot(4), 0, 300n);
     });
-    fails(h, charlie, rootRegister(hot(4)), 'SubtensorModule.StakeTooLowForRoot');
+    submitFails(h, charlie, rootRegister(hot(4)), 'SubtensorModule.StakeTooLowForRoot');
     h.edit((ov) => S.TotalHotkeyAlpha.set(ov, hot(4), 0, 301n));
-    const events = ok(h, charlie, rootRegister(hot(4)));
+    const events = submitOk(h, charlie, rootRegister(hot(4)));
     assert.deepEqual(subtensorEvents(events), [
       { type: 'NeuronRegistered', value: [0, 1, hot(4)] },
     ]);
@@ -525,7 +472,7 @@ describe('root_register', () => {
   it('needs the root network and a signed origin', () => {
     const h = runtimeHarness();
     h.edit((ov) => S.NetworksAdded.remove(ov, 0));
-    fails(h, bob, rootRegister(hot(2)), 'SubtensorModule.RootNetworkDoesNotExist');
+    submitFails(h, bob, rootRegister(hot(2)), 'SubtensorModule.RootNetworkDoesNotExist');
     const handler = handlers.SubtensorModule.root_register;
     assert.ok(handler, 'handler');
     const ov = new Overlay(h.state);

@@ -1,16 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  Balances,
-  type EventRecord,
-  type RuntimeCall,
-  SubtensorStorage as S,
-  type SubtensorCall,
-  System,
-} from '@taoscript/chain-types';
-import { toHex, twox128 } from '@taoscript/codec';
-import { type Keypair, keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness, signExtrinsic } from '@taoscript/testkit';
+import { type RuntimeCall, SubtensorStorage as S } from '@taoscript/chain-types';
+import { keypairFromUri } from '@taoscript/crypto';
+import type { RuntimeHarness } from '@taoscript/testkit';
 import { type DispatchContext, describeDispatchError } from '../dispatch.js';
 import { MapState, Overlay } from '../state.js';
 import { handlers } from './dispatch.js';
@@ -21,16 +13,20 @@ import {
   parseCertificate,
 } from './serving.js';
 import './subnets.js';
+import {
+  alice,
+  fundedHarness,
+  registerSubnet,
+  sub,
+  submitFails,
+  submitOk,
+  TAO,
+} from '../../test/subtensor-fixtures.js';
 
-const TAO = 1_000_000_000n;
 const U128_MAX = (1n << 128n) - 1n;
-const alice = devKeypair('Alice');
 const hotA = keypairFromUri('//ServingHotA');
 const hotB = keypairFromUri('//ServingHotB');
-const SYSTEM_PREFIX = toHex(twox128(new TextEncoder().encode('System')));
 const IP = 0x0a00_0001n; // 10.0.0.1
-
-const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
 
 type Axon = { netuid?: number; ip?: bigint; port?: number; ip_type?: number; version?: number };
 const axonArgs = (a: Axon = {}) => ({
@@ -60,70 +56,19 @@ const servePrometheus = (a: Axon = {}): RuntimeCall =>
 
 /** Subnet 1 owned by Alice with `hotA` as uid 0; `hotB` funded but unregistered. */
 function setup(): RuntimeHarness {
-  const balances: [Uint8Array, bigint][] = (
-    ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const
-  ).map((n) => [devKeypair(n).publicKey, 1_000_000n * TAO]);
-  balances.push([hotA.publicKey, TAO], [hotB.publicKey, TAO]);
-  const h = runtimeHarness({ balances });
-  ok(h, alice, sub({ type: 'register_network', value: { hotkey: hotA.publicKey } }));
+  const h = fundedHarness([
+    [hotA.publicKey, TAO],
+    [hotB.publicKey, TAO],
+  ]);
+  registerSubnet(h, alice, hotA.publicKey);
   return h;
-}
-
-function freeSum(state: MapState): bigint {
-  let sum = 0n;
-  for (const k of state.keys(System.Account.partialKey())) {
-    const [who] = System.Account.decodeKey(k);
-    sum += System.Account.get(state, who).data.free;
-  }
-  return sum;
-}
-
-function ok(h: RuntimeHarness, signer: Keypair, call: RuntimeCall): EventRecord[] {
-  const { result, events } = h.run(signer, call);
-  assert.ok(result.ok, 'extrinsic included');
-  if (!result.outcome.ok) assert.fail(describeDispatchError(result.outcome.error));
-  const ti = Balances.TotalIssuance.get(h.state);
-  assert.equal(freeSum(h.state), ti);
-  assert.equal(S.TotalIssuance.get(h.state), ti);
-  return events;
-}
-
-function snapshot(ov: Overlay): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const k of ov.keys(new Uint8Array(0))) {
-    const hex = toHex(k);
-    if (!hex.startsWith(SYSTEM_PREFIX)) out.set(hex, toHex(ov.get(k) as Uint8Array));
-  }
-  return out;
-}
-
-/** Applies `call` in a scratch block and checks the error, untouched state and no events. */
-function fails(h: RuntimeHarness, signer: Keypair, call: RuntimeCall, error: string): void {
-  const b = h.runtime.beginBlock(h.state, {
-    number: h.number + 1,
-    parentHash: new Uint8Array(32),
-    parentStateRoot: new Uint8Array(32),
-    author: alice.publicKey,
-  });
-  b.setTimestamp(BigInt(12_000 * (h.number + 1)));
-  const before = snapshot(b.overlay);
-  const nonce = System.Account.get(h.state, signer.publicKey).nonce;
-  const r = b.apply(signExtrinsic({ call, signer, nonce, genesisHash: h.genesisHash }));
-  assert.ok(r.ok, 'extrinsic included');
-  assert.equal(r.outcome.ok, false, `expected ${error}`);
-  if (!r.outcome.ok) assert.equal(describeDispatchError(r.outcome.error), error);
-  assert.deepEqual(snapshot(b.overlay), before, `${error} left state untouched`);
-  assert.deepEqual(
-    r.events.filter((e) => e.event.type === 'SubtensorModule'),
-    [],
-  );
 }
 
 describe('serve_axon', () => {
   it('records the axon at the current block, free of charge', () => {
     const h = setup();
     const before = h.free(hotA.publicKey);
-    const events = ok(h, hotA, serveAxon());
+    const events = submitOk(h, hotA, serveAxon());
     assert.deepEqual(
       events.filter((e) => e.event.type === 'SubtensorModule').map((e) => e.event.value),
       [{ type: 'AxonServed', value: [1, hotA.publicKey] }],
@@ -144,18 +89,18 @@ describe('serve_axon', () => {
 
   it('accepts a zero ip and IPv6 addresses', () => {
     const h = setup();
-    ok(h, hotA, serveAxon({ ip: 0n }));
+    submitOk(h, hotA, serveAxon({ ip: 0n }));
     assert.equal(S.Axons.get(h.state, 1, hotA.publicKey)?.ip, 0n);
     h.edit((ov) => S.ServingRateLimit.set(ov, 1, 0n));
-    ok(h, hotA, serveAxon({ ip_type: 6, ip: 0x2001_0db8n << 96n }));
+    submitOk(h, hotA, serveAxon({ ip_type: 6, ip: 0x2001_0db8n << 96n }));
     assert.equal(S.Axons.get(h.state, 1, hotA.publicKey)?.ip_type, 6);
   });
 
   it('checks registration, ip type, ip, rate limit and port, in that order', () => {
     const h = setup();
-    fails(h, hotB, serveAxon({ ip_type: 5 }), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
-    fails(h, hotA, serveAxon({ netuid: 2 }), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
-    fails(h, hotA, serveAxon({ ip_type: 5, port: 0 }), 'SubtensorModule.InvalidIpType');
+    submitFails(h, hotB, serveAxon({ ip_type: 5 }), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
+    submitFails(h, hotA, serveAxon({ netuid: 2 }), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
+    submitFails(h, hotA, serveAxon({ ip_type: 5, port: 0 }), 'SubtensorModule.InvalidIpType');
     for (const [ip_type, ip] of [
       [4, 0x7f00_0001n],
       [4, 0xffff_ffffn],
@@ -163,20 +108,20 @@ describe('serve_axon', () => {
       [6, 1n],
       [6, U128_MAX],
     ] as const)
-      fails(h, hotA, serveAxon({ ip_type, ip, port: 0 }), 'SubtensorModule.InvalidIpAddress');
-    fails(h, hotA, serveAxon({ port: 0 }), 'SubtensorModule.InvalidPort');
-    ok(h, hotA, serveAxon());
-    fails(h, hotA, serveAxon({ port: 0 }), 'SubtensorModule.ServingRateLimitExceeded');
-    fails(h, hotA, serveAxon({ ip: 0x7f00_0001n }), 'SubtensorModule.InvalidIpAddress');
+      submitFails(h, hotA, serveAxon({ ip_type, ip, port: 0 }), 'SubtensorModule.InvalidIpAddress');
+    submitFails(h, hotA, serveAxon({ port: 0 }), 'SubtensorModule.InvalidPort');
+    submitOk(h, hotA, serveAxon());
+    submitFails(h, hotA, serveAxon({ port: 0 }), 'SubtensorModule.ServingRateLimitExceeded');
+    submitFails(h, hotA, serveAxon({ ip: 0x7f00_0001n }), 'SubtensorModule.InvalidIpAddress');
     // The limit counts blocks since the last serve; 0 disables it.
     h.edit((ov) => S.ServingRateLimit.set(ov, 1, 3n));
     h.block();
-    fails(h, hotA, serveAxon(), 'SubtensorModule.ServingRateLimitExceeded');
+    submitFails(h, hotA, serveAxon(), 'SubtensorModule.ServingRateLimitExceeded');
     h.block();
-    ok(h, hotA, serveAxon({ version: 8 }));
+    submitOk(h, hotA, serveAxon({ version: 8 }));
     assert.equal(S.Axons.get(h.state, 1, hotA.publicKey)?.version, 8);
     h.edit((ov) => S.ServingRateLimit.set(ov, 1, 0n));
-    ok(h, hotA, serveAxon({ version: 9 }));
+    submitOk(h, hotA, serveAxon({ version: 9 }));
   });
 });
 
@@ -185,23 +130,23 @@ describe('serve_axon_tls', () => {
     const h = setup();
     h.edit((ov) => S.ServingRateLimit.set(ov, 1, 0n));
     const key = new Uint8Array(64).map((_, i) => i);
-    ok(h, hotA, serveTls(new Uint8Array([1, ...key])));
+    submitOk(h, hotA, serveTls(new Uint8Array([1, ...key])));
     assert.deepEqual(S.NeuronCertificates.get(h.state, 1, hotA.publicKey), {
       public_key: key,
       algorithm: 1,
     });
     // Too long or empty: the axon is served, the stored certificate stays.
-    ok(h, hotA, serveTls(new Uint8Array(66).fill(2), { version: 2 }));
-    ok(h, hotA, serveTls(new Uint8Array(0), { version: 3 }));
+    submitOk(h, hotA, serveTls(new Uint8Array(66).fill(2), { version: 2 }));
+    submitOk(h, hotA, serveTls(new Uint8Array(0), { version: 3 }));
     assert.equal(S.Axons.get(h.state, 1, hotA.publicKey)?.version, 3);
     assert.deepEqual(S.NeuronCertificates.get(h.state, 1, hotA.publicKey)?.algorithm, 1);
-    ok(h, hotA, serveTls(new Uint8Array([9])));
+    submitOk(h, hotA, serveTls(new Uint8Array([9])));
     assert.deepEqual(S.NeuronCertificates.get(h.state, 1, hotA.publicKey), {
       public_key: new Uint8Array(0),
       algorithm: 9,
     });
     // A failed serve stores no certificate.
-    fails(
+    submitFails(
       h,
       hotB,
       serveTls(new Uint8Array([1, 2])),
@@ -224,13 +169,13 @@ describe('serve_axon_tls', () => {
 describe('serve_prometheus', () => {
   it('checks ip type and ip before registration, refuses ip 0, and rate-limits separately', () => {
     const h = setup();
-    fails(h, hotB, servePrometheus({ ip_type: 5 }), 'SubtensorModule.InvalidIpType');
-    fails(h, hotB, servePrometheus({ ip: 0n }), 'SubtensorModule.InvalidIpAddress');
-    fails(h, hotB, servePrometheus(), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
-    fails(h, hotA, servePrometheus({ ip: 0n }), 'SubtensorModule.InvalidIpAddress');
-    fails(h, hotA, servePrometheus({ port: 0 }), 'SubtensorModule.InvalidPort');
-    ok(h, hotA, serveAxon());
-    const events = ok(h, hotA, servePrometheus());
+    submitFails(h, hotB, servePrometheus({ ip_type: 5 }), 'SubtensorModule.InvalidIpType');
+    submitFails(h, hotB, servePrometheus({ ip: 0n }), 'SubtensorModule.InvalidIpAddress');
+    submitFails(h, hotB, servePrometheus(), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
+    submitFails(h, hotA, servePrometheus({ ip: 0n }), 'SubtensorModule.InvalidIpAddress');
+    submitFails(h, hotA, servePrometheus({ port: 0 }), 'SubtensorModule.InvalidPort');
+    submitOk(h, hotA, serveAxon());
+    const events = submitOk(h, hotA, servePrometheus());
     assert.deepEqual(
       events.filter((e) => e.event.type === 'SubtensorModule').map((e) => e.event.value),
       [{ type: 'PrometheusServed', value: [1, hotA.publicKey] }],
@@ -242,7 +187,7 @@ describe('serve_prometheus', () => {
       port: 9090,
       ip_type: 4,
     });
-    fails(h, hotA, servePrometheus({ port: 0 }), 'SubtensorModule.ServingRateLimitExceeded');
+    submitFails(h, hotA, servePrometheus({ port: 0 }), 'SubtensorModule.ServingRateLimitExceeded');
   });
 });
 

@@ -10,9 +10,20 @@ import {
 } from '@taoscript/chain-types';
 import { bytesEqual } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
+import { devKeypair, type RuntimeHarness } from '@taoscript/testkit';
 import fc from 'fast-check';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import {
+  ALICE,
+  callHandler,
+  genesisSubnets,
+  handlerRejects,
+  handlerSucceeds,
+  ownHotkeys,
+  subtensorPayloads,
+  TAO,
+  U64_MAX,
+} from '../../test/subtensor-fixtures.js';
+import { type DispatchContext, describeDispatchError } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import { dispatchSubtensorPallet } from './dispatch.js';
 import { reduceLock, rollForwardLock } from './math/lock.js';
@@ -30,10 +41,7 @@ import {
 } from './staking.js';
 
 const seed = Number(process.env.FC_SEED ?? 1);
-const TAO = 1_000_000_000n;
-const U64_MAX = (1n << 64n) - 1n;
 
-const ALICE = devKeypair('Alice').publicKey; // block author, owner coldkey of the dev subnets
 const BOB = devKeypair('Bob').publicKey;
 const CHARLIE = devKeypair('Charlie').publicKey;
 const DAVE = devKeypair('Dave').publicKey;
@@ -47,64 +55,12 @@ const NOBODY_HOT = keypairFromUri('//Unregistered').publicKey;
 
 /** Subnets 1 and 2 (dynamic, 1000 TAO / 1000 alpha pools) owned by Alice, plus root. */
 function world(): RuntimeHarness {
-  const h = runtimeHarness({
-    genesis: {
-      subtensor: {
-        subnets: [
-          { coldkey: ALICE, hotkey: OWNER_HOT1 },
-          { coldkey: ALICE, hotkey: OWNER_HOT2 },
-        ],
-      },
-    },
-  });
-  h.edit((ov) => {
-    for (const [hot, cold] of [
-      [H1, CHARLIE],
-      [H2, BOB],
-    ] as const) {
-      S.Owner.set(ov, hot, cold);
-      S.OwnedHotkeys.set(ov, cold, [...S.OwnedHotkeys.get(ov, cold), hot]);
-    }
-  });
+  const h = genesisSubnets(OWNER_HOT1, OWNER_HOT2);
+  ownHotkeys(h, [
+    [H1, CHARLIE],
+    [H2, BOB],
+  ]);
   return h;
-}
-
-type Who = Uint8Array | 'root' | 'none';
-interface CallOpts {
-  block?: number;
-  author?: Uint8Array | null;
-}
-
-/** Dispatches a SubtensorModule call straight to its handler (no transaction fee) and commits. */
-function call(h: RuntimeHarness, who: Who, c: SubtensorCall, o: CallOpts = {}) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = {
-    state: ov,
-    blockNumber: o.block ?? h.number + 1,
-    author: o.author === null ? undefined : (o.author ?? ALICE),
-    deposit: (e) => events.push(e),
-  };
-  const origin: Origin =
-    who === 'root' ? { type: 'Root' } : who === 'none' ? { type: 'None' } : { type: 'Signed', who };
-  const out = dispatchSubtensorPallet(ctx, origin, { type: 'SubtensorModule', value: c });
-  h.state.apply(ov.changes());
-  return { ok: out.ok, error: out.ok ? undefined : describeDispatchError(out.error), events };
-}
-
-/** Runs a call that must fail with `error` and asserts state and events are untouched. */
-function rejects(h: RuntimeHarness, who: Who, c: SubtensorCall, error: string, o: CallOpts = {}) {
-  const before = new Map(h.state.map);
-  const r = call(h, who, c, o);
-  assert.equal(r.error, error);
-  assert.deepEqual(r.events, []);
-  assert.deepEqual(h.state.map, before);
-}
-
-function succeeds(h: RuntimeHarness, who: Who, c: SubtensorCall, o: CallOpts = {}) {
-  const r = call(h, who, c, o);
-  assert.equal(r.error, undefined);
-  return r.events;
 }
 
 /** A direct context over the harness state (for the exported helpers). */
@@ -120,8 +76,6 @@ function ctxOf(
   };
 }
 
-const sub = (events: RuntimeEvent[]) =>
-  events.flatMap((e) => (e.type === 'SubtensorModule' ? [e.value] : []));
 /** Field `i` of a SubtensorModule event (tuple payload). */
 function arg<T = bigint>(e: unknown, i: number): T {
   return args(e)[i] as T;
@@ -231,20 +185,20 @@ function expectSwap(h: RuntimeHarness, netuid: number, direction: 'buy' | 'sell'
 describe('add_stake', () => {
   it('checks in upstream order', () => {
     const h = world();
-    rejects(h, 'root', addStake(H1, 1, TAO), 'BadOrigin');
-    rejects(h, 'none', addStake(H1, 1, TAO), 'BadOrigin');
+    handlerRejects(h, 'root', addStake(H1, 1, TAO), 'BadOrigin');
+    handlerRejects(h, 'none', addStake(H1, 1, TAO), 'BadOrigin');
     // 1000 × SubnetTAO is checked before anything else, even existence of the hotkey.
-    rejects(
+    handlerRejects(
       h,
       BOB,
       addStake(NOBODY_HOT, 1, 1000n * 1000n * TAO + 1n),
       'SubtensorModule.InsufficientLiquidity',
     );
-    rejects(h, BOB, addStake(H1, 9, TAO), 'SubtensorModule.SubnetNotExists');
+    handlerRejects(h, BOB, addStake(H1, 9, TAO), 'SubtensorModule.SubnetNotExists');
     h.edit((ov) => S.SubtokenEnabled.set(ov, 2, false));
-    rejects(h, BOB, addStake(H1, 2, TAO), 'SubtensorModule.SubtokenDisabled');
+    handlerRejects(h, BOB, addStake(H1, 2, TAO), 'SubtensorModule.SubtokenDisabled');
     // min stake + the fee on the min stake (floor(2e6·33/65535) = 1007).
-    rejects(h, BOB, addStake(H1, 1, MIN_STAKE + 1006n), 'SubtensorModule.AmountTooLow');
+    handlerRejects(h, BOB, addStake(H1, 1, MIN_STAKE + 1006n), 'SubtensorModule.AmountTooLow');
     const poor = keypairFromUri('//Poor').publicKey;
     h.edit((ov) => {
       const a = System.Account.get(ov, poor);
@@ -254,21 +208,21 @@ describe('add_stake', () => {
       Balances.TotalIssuance.set(ov, Balances.TotalIssuance.get(ov) + TAO);
       S.TotalIssuance.set(ov, S.TotalIssuance.get(ov) + TAO);
     });
-    rejects(h, poor, addStake(H1, 1, TAO + 1n), 'SubtensorModule.NotEnoughBalanceToStake');
-    rejects(h, BOB, addStake(NOBODY_HOT, 1, TAO), 'SubtensorModule.HotKeyAccountNotExists');
+    handlerRejects(h, poor, addStake(H1, 1, TAO + 1n), 'SubtensorModule.NotEnoughBalanceToStake');
+    handlerRejects(h, BOB, addStake(NOBODY_HOT, 1, TAO), 'SubtensorModule.HotKeyAccountNotExists');
     // A pool whose share arithmetic cannot take the credit.
     h.edit((ov) => {
       S.TotalHotkeySharesV2.set(ov, H1, 1, { mantissa: 10n ** 21n, exponent: -(1n << 63n) + 5n });
       S.TotalHotkeyAlpha.set(ov, H1, 1, 1000n);
     });
-    rejects(h, BOB, addStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
+    handlerRejects(h, BOB, addStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
   });
 
   it('a failing simulated swap is InsufficientLiquidity', () => {
     const h = world();
     // Alpha reserve below the swap minimum reserve (1e6).
     h.edit((ov) => S.SubnetAlphaIn.set(ov, 1, 999_999n));
-    rejects(h, BOB, addStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
+    handlerRejects(h, BOB, addStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
   });
 
   it('moves TAO to the subnet account, buys alpha, credits shares, pays the fee to the author', () => {
@@ -284,8 +238,8 @@ describe('add_stake', () => {
       total: S.TotalStake.get(h.state),
       issuance: Balances.TotalIssuance.get(h.state),
     };
-    const events = succeeds(h, BOB, addStake(H1, 1, amount), { block: 7 });
-    assert.deepEqual(sub(events), [
+    const events = handlerSucceeds(h, BOB, addStake(H1, 1, amount), { block: 7 });
+    assert.deepEqual(events, [
       { type: 'StakeAdded', value: [BOB, H1, amount, exp.amountPaidOut, 1, exp.feePaid] },
     ]);
     assert.equal(exp.feePaid, 5_035_477n);
@@ -318,8 +272,8 @@ describe('add_stake', () => {
       Balances.TotalIssuance.set(ov, Balances.TotalIssuance.get(ov) + 5n * TAO);
       S.TotalIssuance.set(ov, S.TotalIssuance.get(ov) + 5n * TAO);
     });
-    const events = succeeds(h, who, addStake(H1, 1, 5n * TAO));
-    const added = sub(events)[0];
+    const events = handlerSucceeds(h, who, addStake(H1, 1, 5n * TAO));
+    const added = events[0];
     assert.equal(added?.type, 'StakeAdded');
     assert.equal(arg(added, 2), 5n * TAO - 500n);
     assert.equal(free(h, who), 500n);
@@ -329,8 +283,8 @@ describe('add_stake', () => {
     const h = world();
     const issuance = Balances.TotalIssuance.get(h.state);
     const alice = free(h, ALICE);
-    const events = succeeds(h, BOB, addStake(H1, 1, 10n * TAO), { author: null });
-    const fee = arg(sub(events)[0], 5);
+    const events = handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO), { author: null });
+    const fee = arg(events[0], 5);
     assert.ok(fee > 0n);
     assert.equal(free(h, ALICE), alice);
     assert.equal(Balances.TotalIssuance.get(h.state), issuance - fee);
@@ -340,10 +294,8 @@ describe('add_stake', () => {
   it('root stakes 1:1 without fee, indexes the coldkey and adjusts RootClaimed', () => {
     const h = world();
     h.edit((ov) => S.RootClaimable.set(ov, H1, [[1, 3n << 31n]])); // 1.5 per unit
-    const events = succeeds(h, BOB, addStake(H1, 0, 4n * TAO));
-    assert.deepEqual(sub(events), [
-      { type: 'StakeAdded', value: [BOB, H1, 4n * TAO, 4n * TAO, 0, 0n] },
-    ]);
+    const events = handlerSucceeds(h, BOB, addStake(H1, 0, 4n * TAO));
+    assert.deepEqual(events, [{ type: 'StakeAdded', value: [BOB, H1, 4n * TAO, 4n * TAO, 0, 0n] }]);
     assert.equal(pos(h, H1, BOB, 0), 4n * TAO);
     assert.equal(S.RootClaimed.get(h.state, 1, H1, BOB), 6n * TAO);
     assert.equal(S.StakingColdkeys.get(h.state, BOB), 0n);
@@ -355,10 +307,8 @@ describe('add_stake', () => {
   it('a stable (mechanism 0) subnet trades 1:1', () => {
     const h = world();
     h.edit((ov) => S.SubnetMechanism.set(ov, 2, 0));
-    const events = succeeds(h, BOB, addStake(H1, 2, 3n * TAO));
-    assert.deepEqual(sub(events), [
-      { type: 'StakeAdded', value: [BOB, H1, 3n * TAO, 3n * TAO, 2, 0n] },
-    ]);
+    const events = handlerSucceeds(h, BOB, addStake(H1, 2, 3n * TAO));
+    assert.deepEqual(events, [{ type: 'StakeAdded', value: [BOB, H1, 3n * TAO, 3n * TAO, 2, 0n] }]);
   });
 
   it('runs through a signed extrinsic: fee paid, ExtrinsicFailed on error with no staking events', () => {
@@ -386,8 +336,8 @@ describe('add_stake', () => {
 describe('add_stake_limit', () => {
   it('a limit at or below the current price fails in the swap simulation', () => {
     const h = world();
-    rejects(h, BOB, addStakeLimit(H1, 1, TAO, TAO, true), 'Swap.PriceLimitExceeded');
-    rejects(h, BOB, addStakeLimit(H1, 1, TAO, TAO / 2n, false), 'Swap.PriceLimitExceeded');
+    handlerRejects(h, BOB, addStakeLimit(H1, 1, TAO, TAO, true), 'Swap.PriceLimitExceeded');
+    handlerRejects(h, BOB, addStakeLimit(H1, 1, TAO, TAO / 2n, false), 'Swap.PriceLimitExceeded');
   });
 
   it('refuses slippage without allow_partial; with it, stakes up to the limit', () => {
@@ -396,15 +346,15 @@ describe('add_stake_limit', () => {
     const ctx = ctxOf(h);
     const max = maxAmountAdd(ctx, 1, limit);
     assert.ok(max.ok && max.value > 0n && max.value < 100n * TAO);
-    rejects(
+    handlerRejects(
       h,
       BOB,
       addStakeLimit(H1, 1, 100n * TAO, limit, false),
       'SubtensorModule.SlippageTooHigh',
     );
     const bobBefore = free(h, BOB);
-    const events = succeeds(h, BOB, addStakeLimit(H1, 1, 100n * TAO, limit, true));
-    const [added] = sub(events);
+    const events = handlerSucceeds(h, BOB, addStakeLimit(H1, 1, 100n * TAO, limit, true));
+    const [added] = events;
     assert.equal(added?.type, 'StakeAdded');
     assert.equal(arg(added, 2), max.value);
     assert.equal(free(h, BOB), bobBefore - max.value);
@@ -413,16 +363,26 @@ describe('add_stake_limit', () => {
     // A nominator's limit stake gives the hotkey an explicit Delegates entry (the default take).
     assert.equal(S.Delegates.tryGet(h.state, H1), 11_796);
     // Under the max it behaves like add_stake.
-    succeeds(h, BOB, addStakeLimit(H2, 2, TAO, 2n * TAO, false));
+    handlerSucceeds(h, BOB, addStakeLimit(H2, 2, TAO, 2n * TAO, false));
     assert.equal(S.Delegates.tryGet(h.state, H2), undefined); // Bob owns H2
   });
 
   it('root: a limit below 1.0 allows nothing', () => {
     const h = world();
-    rejects(h, BOB, addStakeLimit(H1, 0, TAO, TAO - 1n, false), 'SubtensorModule.SlippageTooHigh');
+    handlerRejects(
+      h,
+      BOB,
+      addStakeLimit(H1, 0, TAO, TAO - 1n, false),
+      'SubtensorModule.SlippageTooHigh',
+    );
     // Partial with max 0: the simulated TAO in (0) is below the minimum stake.
-    rejects(h, BOB, addStakeLimit(H1, 0, TAO, TAO - 1n, true), 'SubtensorModule.AmountTooLow');
-    succeeds(h, BOB, addStakeLimit(H1, 0, TAO, TAO, false));
+    handlerRejects(
+      h,
+      BOB,
+      addStakeLimit(H1, 0, TAO, TAO - 1n, true),
+      'SubtensorModule.AmountTooLow',
+    );
+    handlerSucceeds(h, BOB, addStakeLimit(H1, 0, TAO, TAO, false));
     assert.equal(pos(h, H1, BOB, 0), TAO);
   });
 });
@@ -432,42 +392,44 @@ describe('add_stake_limit', () => {
 describe('remove_stake', () => {
   it('checks in upstream order', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const mine = pos(h, H1, BOB, 1);
-    rejects(h, 'root', removeStake(H1, 1, TAO), 'BadOrigin');
+    handlerRejects(h, 'root', removeStake(H1, 1, TAO), 'BadOrigin');
     // The subtoken check comes first: an unknown subnet reads as disabled.
-    rejects(h, BOB, removeStake(H1, 9, TAO), 'SubtensorModule.SubtokenDisabled');
+    handlerRejects(h, BOB, removeStake(H1, 9, TAO), 'SubtensorModule.SubtokenDisabled');
     h.edit((ov) => S.SubtokenEnabled.set(ov, 9, true));
-    rejects(h, BOB, removeStake(H1, 9, TAO), 'SubtensorModule.SubnetNotExists');
+    handlerRejects(h, BOB, removeStake(H1, 9, TAO), 'SubtensorModule.SubnetNotExists');
     // Nothing staked (amount clamps to 0).
-    rejects(h, DAVE, removeStake(H1, 1, TAO), 'SubtensorModule.AmountTooLow');
+    handlerRejects(h, DAVE, removeStake(H1, 1, TAO), 'SubtensorModule.AmountTooLow');
     // A partial unstake worth less than the minimum stake.
-    rejects(h, BOB, removeStake(H1, 1, 1_000_000n), 'SubtensorModule.AmountTooLow');
+    handlerRejects(h, BOB, removeStake(H1, 1, 1_000_000n), 'SubtensorModule.AmountTooLow');
     // Clamped amount above 1000 × SubnetAlphaIn.
     h.edit((ov) => S.SubnetAlphaIn.set(ov, 1, mine / 1000n - 1n));
-    rejects(h, BOB, removeStake(H1, 1, mine), 'SubtensorModule.InsufficientLiquidity');
+    handlerRejects(h, BOB, removeStake(H1, 1, mine), 'SubtensorModule.InsufficientLiquidity');
   });
 
   it('needs an existing hotkey, unlocked alpha and a working swap', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const mine = pos(h, H1, BOB, 1);
     h.edit((ov) => S.Owner.remove(ov, H1));
-    rejects(h, BOB, removeStake(H1, 1, TAO), 'SubtensorModule.HotKeyAccountNotExists');
+    handlerRejects(h, BOB, removeStake(H1, 1, TAO), 'SubtensorModule.HotKeyAccountNotExists');
     h.edit((ov) => S.Owner.set(ov, H1, CHARLIE));
     h.edit((ov) =>
       S.Lock.set(ov, BOB, 1, H1, { locked_mass: mine - TAO, conviction: 0n, last_update: 2n }),
     );
-    rejects(h, BOB, removeStake(H1, 1, 2n * TAO), 'SubtensorModule.StakeUnavailable', { block: 2 });
-    succeeds(h, BOB, removeStake(H1, 1, TAO), { block: 2 });
+    handlerRejects(h, BOB, removeStake(H1, 1, 2n * TAO), 'SubtensorModule.StakeUnavailable', {
+      block: 2,
+    });
+    handlerSucceeds(h, BOB, removeStake(H1, 1, TAO), { block: 2 });
     h.edit((ov) => S.Lock.remove(ov, BOB, 1, H1));
     h.edit((ov) => S.SubnetTAO.set(ov, 1, 999_999n));
-    rejects(h, BOB, removeStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
+    handlerRejects(h, BOB, removeStake(H1, 1, TAO), 'SubtensorModule.InsufficientLiquidity');
   });
 
   it('sells the alpha, pays the coldkey, sells the fee for the author and books the reserves', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const amount = 3n * TAO;
     const sell = expectSwap(h, 1, 'sell', amount);
     const before = {
@@ -481,7 +443,7 @@ describe('remove_stake', () => {
       flow: S.SubnetTaoFlow.get(h.state, 1),
       total: S.TotalStake.get(h.state),
     };
-    const events = succeeds(h, BOB, removeStake(H1, 1, amount), { block: 9 });
+    const events = handlerSucceeds(h, BOB, removeStake(H1, 1, amount), { block: 9 });
     // The fee alpha is sold fee-less after the main trade.
     const afterMain = {
       taoReserve: before.tao - sell.amountPaidOut,
@@ -496,7 +458,7 @@ describe('remove_stake', () => {
       dropFees: true,
     });
     assert.ok(feeSale.ok);
-    assert.deepEqual(sub(events), [
+    assert.deepEqual(events, [
       {
         type: 'StakeRemoved',
         value: [BOB, H1, sell.amountPaidOut, sell.amountPaidIn, 1, sell.feePaid],
@@ -517,8 +479,8 @@ describe('remove_stake', () => {
 
   it('clamps the amount to the position and may remove a whole position below the minimum', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, TAO));
-    succeeds(h, BOB, removeStake(H1, 1, U64_MAX));
+    handlerSucceeds(h, BOB, addStake(H1, 1, TAO));
+    handlerSucceeds(h, BOB, removeStake(H1, 1, U64_MAX));
     assert.equal(pos(h, H1, BOB, 1), 0n);
     assert.equal(S.AlphaV2.tryGet(h.state, H1, BOB, 1), undefined);
     // A dust position (worth < min stake) can still be removed entirely.
@@ -526,31 +488,31 @@ describe('remove_stake', () => {
       creditStake(ov, H1, DAVE, 1, 1000n);
       S.SubnetAlphaOut.set(ov, 1, S.SubnetAlphaOut.get(ov, 1) + 1000n);
     });
-    succeeds(h, DAVE, removeStake(H1, 1, 1000n));
+    handlerSucceeds(h, DAVE, removeStake(H1, 1, 1000n));
     assert.equal(pos(h, H1, DAVE, 1), 0n);
   });
 
   it('clears a nominator’s remainder below NominatorMinRequiredStake, not the owner’s', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
-    succeeds(h, CHARLIE, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, CHARLIE, addStake(H1, 1, 10n * TAO));
     // Threshold = DefaultMinStake × 1e6·1000 / 1e6 = 2 TAO.
     h.edit((ov) => S.NominatorMinRequiredStake.set(ov, 1_000_000_000n));
-    const bobEvents = succeeds(h, BOB, removeStake(H1, 1, pos(h, H1, BOB, 1) - TAO));
+    const bobEvents = handlerSucceeds(h, BOB, removeStake(H1, 1, pos(h, H1, BOB, 1) - TAO));
     assert.deepEqual(
-      sub(bobEvents).map((e) => e.type),
+      bobEvents.map((e) => e.type),
       ['StakeRemoved', 'StakeRemoved'],
     );
     assert.equal(pos(h, H1, BOB, 1), 0n);
-    succeeds(h, CHARLIE, removeStake(H1, 1, pos(h, H1, CHARLIE, 1) - TAO));
+    handlerSucceeds(h, CHARLIE, removeStake(H1, 1, pos(h, H1, CHARLIE, 1) - TAO));
     assert.ok(pos(h, H1, CHARLIE, 1) > 0n);
   });
 
   it('raising NominatorMinRequiredStake (AdminUtils) sweeps small nominations, legacy ones too', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, TAO));
-    succeeds(h, DAVE, addStake(H1, 1, 10n * TAO));
-    succeeds(h, CHARLIE, addStake(H1, 1, TAO)); // the owner: never swept
+    handlerSucceeds(h, BOB, addStake(H1, 1, TAO));
+    handlerSucceeds(h, DAVE, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, CHARLIE, addStake(H1, 1, TAO)); // the owner: never swept
     // A legacy (U64F64) position of Dave on H2, worth 0.5 TAO at price ~1.
     h.edit((ov) => {
       S.TotalHotkeyShares.set(ov, H2, 1, 1n << 64n);
@@ -580,17 +542,17 @@ describe('remove_stake', () => {
     assert.equal(S.Alpha.tryGet(h.state, H2, DAVE, 1), undefined);
     assert.ok(pos(h, H1, DAVE, 1) > 9n * TAO);
     assert.ok(pos(h, H1, CHARLIE, 1) > 0n);
-    assert.equal(sub(events).filter((e) => e.type === 'StakeRemoved').length, 2);
+    assert.equal(subtensorPayloads(events).filter((e) => e.type === 'StakeRemoved').length, 2);
   });
 
   it('without a block author the fee alpha is burned (it stays in SubnetAlphaOut)', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const sell = expectSwap(h, 1, 'sell', 2n * TAO);
     const alice = free(h, ALICE);
     const alphaOut = S.SubnetAlphaOut.get(h.state, 1);
     const tao = S.SubnetTAO.get(h.state, 1);
-    succeeds(h, BOB, removeStake(H1, 1, 2n * TAO), { author: null });
+    handlerSucceeds(h, BOB, removeStake(H1, 1, 2n * TAO), { author: null });
     assert.equal(free(h, ALICE), alice);
     assert.equal(S.SubnetAlphaOut.get(h.state, 1), alphaOut - sell.amountPaidIn);
     assert.equal(S.SubnetTAO.get(h.state, 1), tao - sell.amountPaidOut);
@@ -598,23 +560,23 @@ describe('remove_stake', () => {
 
   it('drops pending children everywhere when the hotkey falls below StakeThreshold', () => {
     const h = world();
-    succeeds(h, CHARLIE, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, CHARLIE, addStake(H1, 1, 10n * TAO));
     h.edit((ov) => {
       S.PendingChildKeys.set(ov, 1, H1, [[[1n, H2]], 100n]);
       S.PendingChildKeys.set(ov, 2, H1, [[[1n, H2]], 100n]);
       S.StakeThreshold.set(ov, 5n * TAO);
     });
-    succeeds(h, CHARLIE, removeStake(H1, 1, TAO));
+    handlerSucceeds(h, CHARLIE, removeStake(H1, 1, TAO));
     assert.notEqual(S.PendingChildKeys.tryGet(h.state, 1, H1), undefined);
-    succeeds(h, CHARLIE, removeStake(H1, 1, 5n * TAO));
+    handlerSucceeds(h, CHARLIE, removeStake(H1, 1, 5n * TAO));
     assert.equal(S.PendingChildKeys.tryGet(h.state, 1, H1), undefined);
     assert.equal(S.PendingChildKeys.tryGet(h.state, 2, H1), undefined);
   });
 
   it('root unstake lowers RootClaimed and drops the coldkey from the claim index', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 0, 4n * TAO));
-    succeeds(h, DAVE, addStake(H1, 0, 4n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 0, 4n * TAO));
+    handlerSucceeds(h, DAVE, addStake(H1, 0, 4n * TAO));
     h.edit((ov) =>
       S.RootClaimable.set(ov, H1, [
         [0, 1n << 32n],
@@ -622,7 +584,7 @@ describe('remove_stake', () => {
       ]),
     );
     h.edit((ov) => S.RootClaimed.set(ov, 1, H1, BOB, 10n * TAO));
-    succeeds(h, BOB, removeStake(H1, 0, 4n * TAO));
+    handlerSucceeds(h, BOB, removeStake(H1, 0, 4n * TAO));
     assert.equal(S.RootClaimed.get(h.state, 1, H1, BOB), 6n * TAO);
     // Bob (index 0) removed; Dave (last) moved into slot 0.
     assert.equal(S.StakingColdkeys.tryGet(h.state, BOB), undefined);
@@ -638,33 +600,38 @@ describe('remove_stake', () => {
 describe('remove_stake_limit and remove_stake_full_limit', () => {
   it('has no subtoken check and does not clamp to the position', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const mine = pos(h, H1, BOB, 1);
     h.edit((ov) => S.SubtokenEnabled.set(ov, 1, false));
-    rejects(
+    handlerRejects(
       h,
       BOB,
       removeStakeLimit(H1, 1, mine + 1n, 1000n, false),
       'SubtensorModule.NotEnoughStakeToWithdraw',
     );
-    succeeds(h, BOB, removeStakeLimit(H1, 1, TAO, 1000n, false));
+    handlerSucceeds(h, BOB, removeStakeLimit(H1, 1, TAO, 1000n, false));
     assert.equal(pos(h, H1, BOB, 1), mine - TAO);
   });
 
   it('a limit at or above the current price fails; slippage and partial fills', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 100n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 100n * TAO));
     const price = spotPriceRao(h.state, 1);
-    rejects(h, BOB, removeStakeLimit(H1, 1, TAO, price + 1n, true), 'Swap.PriceLimitExceeded');
+    handlerRejects(
+      h,
+      BOB,
+      removeStakeLimit(H1, 1, TAO, price + 1n, true),
+      'Swap.PriceLimitExceeded',
+    );
     const limit = (price * 99n) / 100n;
-    rejects(
+    handlerRejects(
       h,
       BOB,
       removeStakeLimit(H1, 1, 50n * TAO, limit, false),
       'SubtensorModule.SlippageTooHigh',
     );
     const before = pos(h, H1, BOB, 1);
-    succeeds(h, BOB, removeStakeLimit(H1, 1, 50n * TAO, limit, true));
+    handlerSucceeds(h, BOB, removeStakeLimit(H1, 1, 50n * TAO, limit, true));
     const sold = before - pos(h, H1, BOB, 1);
     assert.ok(sold > 0n && sold < 50n * TAO, `${sold}`);
     // The main sale stops at the limit; the fee alpha, sold afterwards, nudges it a little lower.
@@ -674,26 +641,26 @@ describe('remove_stake_limit and remove_stake_full_limit', () => {
 
   it('full_limit removes the whole position (with or without a limit)', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
-    succeeds(h, BOB, {
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, {
       type: 'remove_stake_full_limit',
       value: { hotkey: H1, netuid: 1, limit_price: undefined },
     });
     assert.equal(pos(h, H1, BOB, 1), 0n);
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const limit = (spotPriceRao(h.state, 1) * 999n) / 1000n;
-    rejects(
+    handlerRejects(
       h,
       BOB,
       { type: 'remove_stake_full_limit', value: { hotkey: H1, netuid: 1, limit_price: limit } },
       'SubtensorModule.SlippageTooHigh',
     );
-    succeeds(h, BOB, {
+    handlerSucceeds(h, BOB, {
       type: 'remove_stake_full_limit',
       value: { hotkey: H1, netuid: 1, limit_price: 1000n },
     });
     assert.equal(pos(h, H1, BOB, 1), 0n);
-    rejects(
+    handlerRejects(
       h,
       BOB,
       { type: 'remove_stake_full_limit', value: { hotkey: H1, netuid: 1, limit_price: undefined } },
@@ -707,19 +674,19 @@ describe('remove_stake_limit and remove_stake_full_limit', () => {
 describe('unstake_all and unstake_all_alpha', () => {
   it('unstake_all empties every enabled subnet, root included, skipping disabled ones', () => {
     const h = world();
-    rejects(
+    handlerRejects(
       h,
       BOB,
       { type: 'unstake_all', value: { hotkey: NOBODY_HOT } },
       'SubtensorModule.HotKeyAccountNotExists',
     );
-    succeeds(h, BOB, addStake(H1, 0, 2n * TAO));
-    succeeds(h, BOB, addStake(H1, 1, 5n * TAO));
-    succeeds(h, BOB, addStake(H1, 2, 5n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 0, 2n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 5n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 2, 5n * TAO));
     h.edit((ov) => S.SubtokenEnabled.set(ov, 2, false));
     const bob = free(h, BOB);
-    const events = succeeds(h, BOB, { type: 'unstake_all', value: { hotkey: H1 } });
-    const removed = sub(events).filter((e) => e.type === 'StakeRemoved');
+    const events = handlerSucceeds(h, BOB, { type: 'unstake_all', value: { hotkey: H1 } });
+    const removed = events.filter((e) => e.type === 'StakeRemoved');
     assert.deepEqual(
       removed.map((e) => (e.value as unknown[])[4]),
       [0, 1],
@@ -730,23 +697,23 @@ describe('unstake_all and unstake_all_alpha', () => {
     assert.ok(free(h, BOB) > bob + 6n * TAO);
     // Nothing left to unstake: still Ok, no events.
     h.edit((ov) => S.SubtokenEnabled.set(ov, 2, true));
-    succeeds(h, DAVE, { type: 'unstake_all', value: { hotkey: H1 } });
+    handlerSucceeds(h, DAVE, { type: 'unstake_all', value: { hotkey: H1 } });
   });
 
   it('unstake_all_alpha restakes the proceeds on root; with nothing to unstake it fails', () => {
     const h = world();
-    rejects(
+    handlerRejects(
       h,
       BOB,
       { type: 'unstake_all_alpha', value: { hotkey: H1 } },
       'SubtensorModule.AmountTooLow',
     );
-    succeeds(h, BOB, addStake(H1, 0, 2n * TAO));
-    succeeds(h, BOB, addStake(H1, 1, 5n * TAO));
-    succeeds(h, BOB, addStake(H1, 2, 5n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 0, 2n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 5n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 2, 5n * TAO));
     const bob = free(h, BOB);
-    const events = succeeds(h, BOB, { type: 'unstake_all_alpha', value: { hotkey: H1 } });
-    const s = sub(events);
+    const events = handlerSucceeds(h, BOB, { type: 'unstake_all_alpha', value: { hotkey: H1 } });
+    const s = events;
     assert.deepEqual(
       s.map((e) => e.type),
       ['StakeRemoved', 'StakeRemoved', 'StakeAdded'],
@@ -763,41 +730,56 @@ describe('unstake_all and unstake_all_alpha', () => {
 describe('move_stake, transfer_stake, swap_stake', () => {
   it('validates transitions in upstream order', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const mine = pos(h, H1, BOB, 1);
-    rejects(h, 'root', moveStake(H1, H2, 1, 2, TAO), 'BadOrigin');
-    rejects(h, BOB, moveStake(H1, H1, 1, 1, TAO), 'SubtensorModule.SameNetuid');
-    rejects(h, BOB, swapStake(H1, 1, 1, TAO), 'SubtensorModule.SameNetuid');
-    rejects(h, BOB, moveStake(H1, H2, 9, 1, TAO), 'SubtensorModule.SubnetNotExists');
-    rejects(h, BOB, moveStake(H1, H2, 1, 9, TAO), 'SubtensorModule.SubnetNotExists');
+    handlerRejects(h, 'root', moveStake(H1, H2, 1, 2, TAO), 'BadOrigin');
+    handlerRejects(h, BOB, moveStake(H1, H1, 1, 1, TAO), 'SubtensorModule.SameNetuid');
+    handlerRejects(h, BOB, swapStake(H1, 1, 1, TAO), 'SubtensorModule.SameNetuid');
+    handlerRejects(h, BOB, moveStake(H1, H2, 9, 1, TAO), 'SubtensorModule.SubnetNotExists');
+    handlerRejects(h, BOB, moveStake(H1, H2, 1, 9, TAO), 'SubtensorModule.SubnetNotExists');
     h.edit((ov) => S.SubtokenEnabled.set(ov, 2, false));
-    rejects(h, BOB, moveStake(H1, H2, 1, 2, TAO), 'SubtensorModule.SubtokenDisabled');
+    handlerRejects(h, BOB, moveStake(H1, H2, 1, 2, TAO), 'SubtensorModule.SubtokenDisabled');
     h.edit((ov) => S.SubtokenEnabled.set(ov, 2, true));
-    rejects(h, BOB, moveStake(NOBODY_HOT, H2, 1, 2, TAO), 'SubtensorModule.HotKeyAccountNotExists');
-    rejects(h, BOB, moveStake(H1, NOBODY_HOT, 1, 2, TAO), 'SubtensorModule.HotKeyAccountNotExists');
+    handlerRejects(
+      h,
+      BOB,
+      moveStake(NOBODY_HOT, H2, 1, 2, TAO),
+      'SubtensorModule.HotKeyAccountNotExists',
+    );
+    handlerRejects(
+      h,
+      BOB,
+      moveStake(H1, NOBODY_HOT, 1, 2, TAO),
+      'SubtensorModule.HotKeyAccountNotExists',
+    );
     // Cross-subnet: the simulated TAO must exceed the minimum stake (strictly).
-    rejects(h, BOB, moveStake(H1, H2, 1, 2, 1_000_000n), 'SubtensorModule.AmountTooLow');
+    handlerRejects(h, BOB, moveStake(H1, H2, 1, 2, 1_000_000n), 'SubtensorModule.AmountTooLow');
     // Same subnet: the TAO equivalent at spot must reach the minimum stake.
-    rejects(h, BOB, moveStake(H1, H2, 1, 1, 1_000_000n), 'SubtensorModule.AmountTooLow');
+    handlerRejects(h, BOB, moveStake(H1, H2, 1, 1, 1_000_000n), 'SubtensorModule.AmountTooLow');
     h.edit((ov) => S.TransferToggle.set(ov, 2, false));
-    rejects(h, BOB, transferStake(DAVE, H1, 1, 2, TAO), 'SubtensorModule.TransferDisallowed');
-    succeeds(h, BOB, moveStake(H1, H2, 1, 2, TAO)); // the toggle only gates transfer_stake
+    handlerRejects(
+      h,
+      BOB,
+      transferStake(DAVE, H1, 1, 2, TAO),
+      'SubtensorModule.TransferDisallowed',
+    );
+    handlerSucceeds(h, BOB, moveStake(H1, H2, 1, 2, TAO)); // the toggle only gates transfer_stake
     h.edit((ov) =>
       S.Lock.set(ov, BOB, 1, H1, { locked_mass: mine - 2n * TAO, conviction: 0n, last_update: 2n }),
     );
-    rejects(h, BOB, swapStake(H1, 1, 2, 3n * TAO), 'SubtensorModule.StakeUnavailable', {
+    handlerRejects(h, BOB, swapStake(H1, 1, 2, 3n * TAO), 'SubtensorModule.StakeUnavailable', {
       block: 2,
     });
   });
 
   it('move across subnets: unstake with the fee, restake fee-less, StakeMoved', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const amount = 4n * TAO;
     const sell = expectSwap(h, 1, 'sell', amount);
     const bob = free(h, BOB);
-    const events = succeeds(h, BOB, moveStake(H1, H2, 1, 2, amount));
-    const s = sub(events);
+    const events = handlerSucceeds(h, BOB, moveStake(H1, H2, 1, 2, amount));
+    const s = events;
     assert.deepEqual(
       s.map((e) => e.type),
       ['StakeRemoved', 'StakeAdded', 'StakeMoved'],
@@ -813,13 +795,13 @@ describe('move_stake, transfer_stake, swap_stake', () => {
 
   it('move within a subnet moves shares without a swap', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const reserves = pool(h, 1);
     const mine = pos(h, H1, BOB, 1);
-    const events = succeeds(h, BOB, moveStake(H1, H2, 1, 1, 2n * TAO), { block: 5 });
+    const events = handlerSucceeds(h, BOB, moveStake(H1, H2, 1, 1, 2n * TAO), { block: 5 });
     const price = currentAlphaPrice(h.state, 1);
     const taoEq = (price * 2n * TAO) >> 64n;
-    assert.deepEqual(sub(events), [
+    assert.deepEqual(events, [
       { type: 'StakeRemoved', value: [BOB, H1, taoEq, 2n * TAO, 1, 0n] },
       { type: 'StakeAdded', value: [BOB, H2, taoEq, 2n * TAO, 1, 0n] },
       { type: 'StakeMoved', value: [BOB, H1, 1, H2, 1, taoEq] },
@@ -832,10 +814,10 @@ describe('move_stake, transfer_stake, swap_stake', () => {
 
   it('transfer across subnets pays the TAO to the destination coldkey before restaking', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const dave = free(h, DAVE);
-    const events = succeeds(h, BOB, transferStake(DAVE, H1, 1, 2, 4n * TAO));
-    const s = sub(events);
+    const events = handlerSucceeds(h, BOB, transferStake(DAVE, H1, 1, 2, 4n * TAO));
+    const s = events;
     assert.deepEqual(
       s.map((e) => e.type),
       ['StakeRemoved', 'StakeAdded', 'StakeTransferred'],
@@ -847,14 +829,14 @@ describe('move_stake, transfer_stake, swap_stake', () => {
     assert.ok(pos(h, H1, DAVE, 2) > 0n);
     // Same subnet transfer: shares change hands.
     const before = pos(h, H1, BOB, 1);
-    succeeds(h, BOB, transferStake(DAVE, H1, 1, 1, TAO));
+    handlerSucceeds(h, BOB, transferStake(DAVE, H1, 1, 1, TAO));
     assert.ok(pos(h, H1, DAVE, 1) >= TAO - 1n);
     assert.ok(before - pos(h, H1, BOB, 1) <= TAO + 1n);
   });
 
   it('transfer within a subnet drags lock mass beyond the unlocked alpha, if the receiver accepts it', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const mine = pos(h, H1, BOB, 1);
     const locked = mine - 3n * TAO;
     h.edit((ov) => {
@@ -863,7 +845,7 @@ describe('move_stake, transfer_stake, swap_stake', () => {
       S.DecayingLock.set(ov, BOB, 1, false); // perpetual: no decay between blocks
     });
     // 3 TAO are unlocked, the fourth drags 1 TAO of lock to Dave, who rejects locked alpha.
-    rejects(
+    handlerRejects(
       h,
       BOB,
       transferStake(DAVE, H1, 1, 1, 4n * TAO),
@@ -873,7 +855,7 @@ describe('move_stake, transfer_stake, swap_stake', () => {
       },
     );
     h.edit((ov) => S.AccountFlags.set(ov, DAVE, 1n));
-    succeeds(h, BOB, transferStake(DAVE, H1, 1, 1, 4n * TAO), { block: 2 });
+    handlerSucceeds(h, BOB, transferStake(DAVE, H1, 1, 1, 4n * TAO), { block: 2 });
     assert.equal(S.Lock.get(h.state, BOB, 1, H1)?.locked_mass, locked - TAO);
     assert.equal(S.Lock.get(h.state, DAVE, 1, H1)?.locked_mass, TAO);
     assert.notEqual(S.LockingColdkeys.tryGet(h.state, 1, H1, DAVE), undefined);
@@ -881,14 +863,14 @@ describe('move_stake, transfer_stake, swap_stake', () => {
 
   it('swap_stake and swap_stake_limit', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 100n * TAO));
-    const events = succeeds(h, BOB, swapStake(H1, 1, 2, 5n * TAO));
-    const s = sub(events);
+    handlerSucceeds(h, BOB, addStake(H1, 1, 100n * TAO));
+    const events = handlerSucceeds(h, BOB, swapStake(H1, 1, 2, 5n * TAO));
+    const s = events;
     assert.equal(s[2]?.type, 'StakeSwapped');
     assert.deepEqual(args(s[2]).slice(0, 4), [BOB, H1, 1, 2]);
     // limit = price(1)/price(2) in RAO; asking for no worse than the current ratio refuses slippage.
     const ratio = (currentAlphaPrice(h.state, 1) * TAO) / currentAlphaPrice(h.state, 2);
-    rejects(
+    handlerRejects(
       h,
       BOB,
       {
@@ -905,7 +887,7 @@ describe('move_stake, transfer_stake, swap_stake', () => {
       'SubtensorModule.SlippageTooHigh',
     );
     const before = pos(h, H1, BOB, 1);
-    succeeds(h, BOB, {
+    handlerSucceeds(h, BOB, {
       type: 'swap_stake_limit',
       value: {
         hotkey: H1,
@@ -922,9 +904,9 @@ describe('move_stake, transfer_stake, swap_stake', () => {
 
   it('moving out of root drops the unstake fee and charges it on the restake', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 0, 10n * TAO));
-    const events = succeeds(h, BOB, moveStake(H1, H1, 0, 1, 5n * TAO));
-    const s = sub(events);
+    handlerSucceeds(h, BOB, addStake(H1, 0, 10n * TAO));
+    const events = handlerSucceeds(h, BOB, moveStake(H1, H1, 0, 1, 5n * TAO));
+    const s = events;
     assert.deepEqual(s[0]?.value, [BOB, H1, 5n * TAO, 5n * TAO, 0, 0n]);
     assert.ok(arg(s[1], 5) > 0n);
   });
@@ -935,7 +917,7 @@ describe('move_stake, transfer_stake, swap_stake', () => {
 describe('lock hooks', () => {
   it('staking rolls the coldkey’s lock forward and takes its decay off the hotkey aggregate', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const lock = { locked_mass: 5n * TAO, conviction: 0n, last_update: 1n };
     h.edit((ov) => {
       S.Lock.set(ov, BOB, 1, H1, lock);
@@ -955,7 +937,7 @@ describe('lock hooks', () => {
       availableToUnstake(new Overlay(h.state), BOB, 1, t),
       pos(h, H1, BOB, 1) - rolled.lock.lockedMass,
     );
-    succeeds(h, BOB, addStake(H1, 1, TAO), { block: Number(t) });
+    handlerSucceeds(h, BOB, addStake(H1, 1, TAO), { block: Number(t) });
     assert.deepEqual(S.Lock.get(h.state, BOB, 1, H1), {
       locked_mass: rolled.lock.lockedMass,
       conviction: rolled.lock.conviction,
@@ -1013,8 +995,8 @@ describe('exported helpers', () => {
 
   it('totalStakeForHotkey prices each subnet’s pool at spot', () => {
     const h = world();
-    succeeds(h, BOB, addStake(H1, 0, 3n * TAO));
-    succeeds(h, BOB, addStake(H1, 1, 10n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 0, 3n * TAO));
+    handlerSucceeds(h, BOB, addStake(H1, 1, 10n * TAO));
     const st = new Overlay(h.state);
     const alpha1 = S.TotalHotkeyAlpha.get(st, H1, 1);
     const expected = 3n * TAO + ((alpha1 * currentAlphaPrice(st, 1)) >> 64n);
@@ -1041,7 +1023,7 @@ describe('invariants over random call sequences', () => {
     // Some positions to work with.
     for (const [i, cold] of [BOB, DAVE].entries())
       for (const n of NETS)
-        succeeds(h, cold, addStake(HOTS[(i + n) % 2] as Uint8Array, n, 50n * TAO));
+        handlerSucceeds(h, cold, addStake(HOTS[(i + n) % 2] as Uint8Array, n, 50n * TAO));
     return h;
   }
 
@@ -1157,7 +1139,7 @@ describe('invariants over random call sequences', () => {
         for (const o of ops) {
           const { who, c } = toCall(h, o);
           const before = new Map(h.state.map);
-          const r = call(h, who, c);
+          const r = callHandler(h, who, c);
           if (!r.ok) {
             tally.set(`${c.type}:${r.error}`, (tally.get(`${c.type}:${r.error}`) ?? 0) + 1);
             assert.deepEqual(r.events, [], `${c.type} failed but emitted events`);

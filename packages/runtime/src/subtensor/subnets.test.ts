@@ -11,9 +11,24 @@ import {
   Swap,
   System,
 } from '@taoscript/chain-types';
-import { toHex, twox128 } from '@taoscript/codec';
-import { type Keypair, keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness, signExtrinsic } from '@taoscript/testkit';
+import { toHex } from '@taoscript/codec';
+import { keypairFromUri } from '@taoscript/crypto';
+import { devKeypair, type RuntimeHarness } from '@taoscript/testkit';
+import {
+  alice,
+  assertIssuance,
+  bob,
+  charlie,
+  dave,
+  freeSum,
+  fundedHarness,
+  sub,
+  submitFails,
+  submitOk,
+  subtensorEvents,
+  TAO,
+  U64_MAX,
+} from '../../test/subtensor-fixtures.js';
 import { describeDispatchError } from '../dispatch.js';
 import { Runtime } from '../executive.js';
 import { MapState, Overlay } from '../state.js';
@@ -29,37 +44,16 @@ import {
   symbolForSubnet,
 } from './subnets.js';
 
-const TAO = 1_000_000_000n;
-const U64_MAX = (1n << 64n) - 1n;
-const alice = devKeypair('Alice');
-const bob = devKeypair('Bob');
-const charlie = devKeypair('Charlie');
-const dave = devKeypair('Dave');
 const poor = keypairFromUri('//SubnetsPoor');
 const hot = (n: number): Uint8Array => new Uint8Array(32).fill(0xb0 + (n % 16)).fill(n, 0, 2);
 const OWNER_HOT = hot(1);
-const SYSTEM_PREFIX = toHex(twox128(new TextEncoder().encode('System')));
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
 const registerNetwork = (hotkey: Uint8Array): RuntimeCall =>
   sub({ type: 'register_network', value: { hotkey } });
 
-function harness(): RuntimeHarness {
-  const balances: [Uint8Array, bigint][] = (
-    ['Alice', 'Bob', 'Charlie', 'Dave', 'Eve', 'Ferdie'] as const
-  ).map((n) => [devKeypair(n).publicKey, 1_000_000n * TAO]);
-  balances.push([poor.publicKey, 999n * TAO]);
-  return runtimeHarness({ balances });
-}
-
-function ok(h: RuntimeHarness, signer: Keypair, call: RuntimeCall): EventRecord[] {
-  const { result, events } = h.run(signer, call);
-  assert.ok(result.ok, 'extrinsic included');
-  if (!result.outcome.ok) assert.fail(describeDispatchError(result.outcome.error));
-  assertIssuance(h);
-  return events;
-}
+/** The dev accounts funded, plus `poor` with 999 TAO. */
+const harness = (): RuntimeHarness => fundedHarness([[poor.publicKey, 999n * TAO]]);
 
 /** Runs a root call through Sudo and returns its inner result. */
 function sudo(h: RuntimeHarness, call: RuntimeCall): { error?: string; events: EventRecord[] } {
@@ -71,53 +65,6 @@ function sudo(h: RuntimeHarness, call: RuntimeCall): { error?: string; events: E
   };
   const r = sudid.value.sudo_result;
   return r.type === 'Ok' ? { events } : { error: describeDispatchError(r.value), events };
-}
-
-function subtensorEvents(events: EventRecord[]): unknown[] {
-  return events.filter((e) => e.event.type === 'SubtensorModule').map((e) => e.event.value);
-}
-
-function freeSum(state: MapState | Overlay): bigint {
-  let sum = 0n;
-  for (const k of state.keys(System.Account.partialKey())) {
-    const [who] = System.Account.decodeKey(k);
-    sum += System.Account.get(state, who).data.free;
-  }
-  return sum;
-}
-
-function assertIssuance(h: RuntimeHarness): void {
-  const ti = Balances.TotalIssuance.get(h.state);
-  assert.equal(freeSum(h.state), ti, 'sum of free balances = Balances.TotalIssuance');
-  assert.equal(S.TotalIssuance.get(h.state), ti, 'SubtensorModule.TotalIssuance');
-}
-
-function snapshot(ov: Overlay): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const k of ov.keys(new Uint8Array(0))) {
-    const hex = toHex(k);
-    if (!hex.startsWith(SYSTEM_PREFIX)) out.set(hex, toHex(ov.get(k) as Uint8Array));
-  }
-  return out;
-}
-
-/** Applies `call` in a scratch block and checks the error, untouched state and no events. */
-function fails(h: RuntimeHarness, signer: Keypair, call: RuntimeCall, error: string): void {
-  const b = h.runtime.beginBlock(h.state, {
-    number: h.number + 1,
-    parentHash: new Uint8Array(32),
-    parentStateRoot: new Uint8Array(32),
-    author: alice.publicKey,
-  });
-  b.setTimestamp(BigInt(12_000 * (h.number + 1)));
-  const before = snapshot(b.overlay);
-  const nonce = System.Account.get(h.state, signer.publicKey).nonce;
-  const r = b.apply(signExtrinsic({ call, signer, nonce, genesisHash: h.genesisHash }));
-  assert.ok(r.ok, 'extrinsic included');
-  assert.equal(r.outcome.ok, false, `expected ${error}`);
-  if (!r.outcome.ok) assert.equal(describeDispatchError(r.outcome.error), error);
-  assert.deepEqual(snapshot(b.overlay), before, `${error} left state untouched`);
-  assert.deepEqual(subtensorEvents(r.events), []);
 }
 
 function identity(over: Partial<SubnetIdentityV3> = {}): SubnetIdentityV3 {
@@ -248,7 +195,7 @@ describe('register_network', () => {
   it('opens a dynamic subnet: defaults, lock, pool at the median price, owner and uid 0', () => {
     const h = harness();
     const aliceFree = h.free(alice.publicKey);
-    const events = ok(h, alice, registerNetwork(OWNER_HOT));
+    const events = submitOk(h, alice, registerNetwork(OWNER_HOT));
     const now = BigInt(h.number);
     const lock = 1_000n * TAO;
     assert.deepEqual(subtensorEvents(events), [
@@ -295,7 +242,7 @@ describe('register_network', () => {
 
   it('prices the next subnet at twice the last lock, decaying over the reduction interval', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     const at = BigInt(h.number);
     h.edit((ov) => S.NetworkRateLimit.set(ov, 0n));
     for (let i = 0; i < 3; i++) h.block();
@@ -313,7 +260,7 @@ describe('register_network', () => {
       }),
     );
     const bobFree = h.free(bob.publicKey);
-    ok(h, bob, registerNetwork(hot(2)));
+    submitOk(h, bob, registerNetwork(hot(2)));
     assert.equal(S.SubnetLocked.get(h.state, 2), expected);
     assert.equal(S.NetworkLastLockCost.get(h.state), expected);
     assert.ok(
@@ -325,7 +272,7 @@ describe('register_network', () => {
 
   it('seeds the pool at the median price of the other subnets', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     h.edit((ov) => {
       S.NetworkRateLimit.set(ov, 0n);
       S.NetworkMinLockCost.set(ov, 10n * TAO);
@@ -335,7 +282,7 @@ describe('register_network', () => {
       S.SubnetAlphaIn.set(ov, 1, 2_000n * TAO);
     });
     assert.equal(medianSubnetAlphaPrice(new Overlay(h.state)), 1n << 63n);
-    ok(h, bob, registerNetwork(hot(2)));
+    submitOk(h, bob, registerNetwork(hot(2)));
     assert.equal(S.SubnetTAO.get(h.state, 2), 10n * TAO);
     assert.equal(S.SubnetAlphaIn.get(h.state, 2), 20n * TAO);
     // Two others at 0.5 and 0.25: the median averages them (0.375).
@@ -345,7 +292,7 @@ describe('register_network', () => {
       // Symbol α is taken by someone else: netuid 3 falls back to the first free one (γ is its own).
       S.TokenSymbol.set(ov, 1, SUBNET_SYMBOLS[3] as Uint8Array);
     });
-    ok(h, charlie, registerNetwork(hot(3)));
+    submitOk(h, charlie, registerNetwork(hot(3)));
     assert.equal(S.SubnetAlphaIn.get(h.state, 3), (10n * TAO * 8n) / 3n);
     assert.deepEqual(S.TokenSymbol.get(h.state, 3), SUBNET_SYMBOLS[1]);
   });
@@ -353,26 +300,31 @@ describe('register_network', () => {
   it('walks its checks in upstream order', () => {
     const h = harness();
     h.edit((ov) => S.Owner.set(ov, hot(4), dave.publicKey));
-    fails(h, alice, registerNetwork(hot(4)), 'SubtensorModule.NonAssociatedColdKey');
-    fails(h, alice, registerNetwork(subnetAccount(7)), 'SubtensorModule.CannotUseSystemAccount');
-    fails(h, poor, registerNetwork(hot(5)), 'SubtensorModule.CannotAffordLockCost');
+    submitFails(h, alice, registerNetwork(hot(4)), 'SubtensorModule.NonAssociatedColdKey');
+    submitFails(
+      h,
+      alice,
+      registerNetwork(subnetAccount(7)),
+      'SubtensorModule.CannotUseSystemAccount',
+    );
+    submitFails(h, poor, registerNetwork(hot(5)), 'SubtensorModule.CannotAffordLockCost');
     h.edit((ov) => S.NetworkRegistrationStartBlock.set(ov, 1_000n));
-    fails(h, alice, registerNetwork(OWNER_HOT), 'SubtensorModule.SubNetRegistrationDisabled');
+    submitFails(h, alice, registerNetwork(OWNER_HOT), 'SubtensorModule.SubNetRegistrationDisabled');
     h.edit((ov) => S.NetworkRegistrationStartBlock.set(ov, 0n));
-    ok(h, alice, registerNetwork(OWNER_HOT));
-    fails(h, bob, registerNetwork(hot(2)), 'SubtensorModule.NetworkTxRateLimitExceeded');
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
+    submitFails(h, bob, registerNetwork(hot(2)), 'SubtensorModule.NetworkTxRateLimitExceeded');
     h.edit((ov) => {
       S.NetworkRateLimit.set(ov, 0n);
       S.SubnetLimit.set(ov, 1);
     });
-    fails(h, bob, registerNetwork(hot(2)), 'SubtensorModule.SubnetLimitReached');
+    submitFails(h, bob, registerNetwork(hot(2)), 'SubtensorModule.SubnetLimitReached');
   });
 
   it('prunes the weakest non-immune subnet at the limit and reuses its netuid', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     h.edit((ov) => S.NetworkRateLimit.set(ov, 0n));
-    ok(h, bob, registerNetwork(hot(2)));
+    submitOk(h, bob, registerNetwork(hot(2)));
     h.edit((ov) => {
       S.SubnetLimit.set(ov, 2);
       S.NetworkImmunityPeriod.set(ov, 0n);
@@ -380,7 +332,7 @@ describe('register_network', () => {
       S.SubnetMovingPrice.set(ov, 2, 3n << 32n);
     });
     const ti = Balances.TotalIssuance.get(h.state);
-    const events = ok(h, charlie, registerNetwork(hot(3)));
+    const events = submitOk(h, charlie, registerNetwork(hot(3)));
     const kinds = subtensorEvents(events).map((e) => (e as { type: string }).type);
     assert.equal(kinds.indexOf('NetworkRemoved') < kinds.indexOf('NetworkAdded'), true);
     assert.deepEqual(
@@ -402,7 +354,7 @@ describe('register_network', () => {
     const h = harness();
     const tooLong = identity({ subnet_name: new Uint8Array(257) });
     assert.equal(isValidSubnetIdentity(tooLong), false);
-    fails(
+    submitFails(
       h,
       alice,
       sub({
@@ -411,7 +363,7 @@ describe('register_network', () => {
       }),
       'SubtensorModule.InvalidIdentity',
     );
-    const events = ok(
+    const events = submitOk(
       h,
       alice,
       sub({
@@ -428,9 +380,9 @@ describe('register_network', () => {
 
   it('schedules each root validator as a parent of the owner hotkey via set_children', () => {
     const h = harness();
-    ok(h, bob, sub({ type: 'root_register', value: { hotkey: hot(5) } }));
+    submitOk(h, bob, sub({ type: 'root_register', value: { hotkey: hot(5) } }));
     h.block();
-    ok(h, charlie, sub({ type: 'root_register', value: { hotkey: hot(6) } }));
+    submitOk(h, charlie, sub({ type: 'root_register', value: { hotkey: hot(6) } }));
     h.edit((ov) => S.AutoParentDelegationEnabled.set(ov, hot(6), false));
     const seen: unknown[] = [];
     const original = handlers.SubtensorModule.set_children;
@@ -444,7 +396,7 @@ describe('register_network', () => {
     };
     handlers.SubtensorModule.set_children = stub;
     try {
-      ok(h, alice, registerNetwork(OWNER_HOT));
+      submitOk(h, alice, registerNetwork(OWNER_HOT));
     } finally {
       if (original) handlers.SubtensorModule.set_children = original;
       else delete handlers.SubtensorModule.set_children;
@@ -484,51 +436,51 @@ describe('register_network', () => {
 describe('start_call', () => {
   it('lets the owner start emission from the next block, once', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     const start = sub({ type: 'start_call', value: { netuid: 1 } });
-    fails(
+    submitFails(
       h,
       alice,
       sub({ type: 'start_call', value: { netuid: 7 } }),
       'SubtensorModule.SubnetNotExists',
     );
-    fails(h, bob, start, 'BadOrigin');
+    submitFails(h, bob, start, 'BadOrigin');
     h.edit((ov) => S.StartCallDelay.set(ov, 10n));
-    fails(h, alice, start, 'SubtensorModule.NeedWaitingMoreBlocksToStarCall');
+    submitFails(h, alice, start, 'SubtensorModule.NeedWaitingMoreBlocksToStarCall');
     h.edit((ov) => S.StartCallDelay.set(ov, 0n));
-    const events = ok(h, alice, start);
+    const events = submitOk(h, alice, start);
     const first = BigInt(h.number) + 1n;
     assert.deepEqual(subtensorEvents(events), [
       { type: 'FirstEmissionBlockNumberSet', value: [1, first] },
     ]);
     assert.equal(S.FirstEmissionBlockNumber.get(h.state, 1), first);
     assert.equal(S.SubtokenEnabled.get(h.state, 1), true);
-    fails(h, alice, start, 'SubtensorModule.FirstEmissionBlockNumberAlreadySet');
+    submitFails(h, alice, start, 'SubtensorModule.FirstEmissionBlockNumberAlreadySet');
   });
 });
 
 describe('identities', () => {
   it('set_subnet_identity: owner only, validated, stored', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     const { subnet_name, ...rest } = identity();
     const call = (id: SubnetIdentityV3, netuid = 1): RuntimeCall =>
       sub({ type: 'set_subnet_identity', value: { netuid, ...id } });
-    fails(h, bob, call(identity()), 'SubtensorModule.NotSubnetOwner');
-    fails(h, alice, call(identity(), 5), 'SubtensorModule.NotSubnetOwner');
-    fails(
+    submitFails(h, bob, call(identity()), 'SubtensorModule.NotSubnetOwner');
+    submitFails(h, alice, call(identity(), 5), 'SubtensorModule.NotSubnetOwner');
+    submitFails(
       h,
       alice,
       call({ ...rest, subnet_name: new Uint8Array(300) }),
       'SubtensorModule.InvalidIdentity',
     );
-    fails(
+    submitFails(
       h,
       alice,
       call(identity({ logo_url: new Uint8Array(1025) })),
       'SubtensorModule.InvalidIdentity',
     );
-    const events = ok(h, alice, call({ ...rest, subnet_name }));
+    const events = submitOk(h, alice, call({ ...rest, subnet_name }));
     assert.deepEqual(subtensorEvents(events), [{ type: 'SubnetIdentitySet', value: 1 }]);
     assert.deepEqual(S.SubnetIdentitiesV3.get(h.state, 1), identity());
   });
@@ -546,17 +498,22 @@ describe('identities', () => {
       additional: empty,
     };
     const call = (v: typeof id): RuntimeCall => sub({ type: 'set_identity', value: v });
-    fails(h, alice, call(id), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
-    ok(h, alice, registerNetwork(OWNER_HOT));
-    fails(h, alice, call({ ...id, name: new Uint8Array(257) }), 'SubtensorModule.InvalidIdentity');
-    fails(
+    submitFails(h, alice, call(id), 'SubtensorModule.HotKeyNotRegisteredInNetwork');
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
+    submitFails(
+      h,
+      alice,
+      call({ ...id, name: new Uint8Array(257) }),
+      'SubtensorModule.InvalidIdentity',
+    );
+    submitFails(
       h,
       alice,
       call({ ...id, image: new Uint8Array(1025) }),
       'SubtensorModule.InvalidIdentity',
     );
     assert.equal(isValidChainIdentity({ ...id, description: new Uint8Array(1024) }), true);
-    const events = ok(h, alice, call(id));
+    const events = submitOk(h, alice, call(id));
     assert.deepEqual(subtensorEvents(events), [
       { type: 'ChainIdentitySet', value: alice.publicKey },
     ]);
@@ -569,8 +526,8 @@ describe('dissolve_network', () => {
   /** Subnet 1 (Alice) with two stakers worth 300 and 500 TAO of alpha, plus serving state. */
   function withStakers(): RuntimeHarness {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
-    ok(
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(
       h,
       alice,
       sub({
@@ -664,13 +621,13 @@ describe('dissolve_network', () => {
     // Root stays, and the netuid is free again.
     assert.equal(S.NetworksAdded.get(st, 0), true);
     h.edit((ov) => S.NetworkRateLimit.set(ov, 0n));
-    ok(h, dave, registerNetwork(hot(8)));
+    submitOk(h, dave, registerNetwork(hot(8)));
     assert.deepEqual(S.SubnetOwner.get(st, 1), dave.publicKey);
   });
 
   it('refunds owners of subnets registered before NetworkRegistrationStartBlock', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
     h.edit((ov) => S.NetworkRegistrationStartBlock.set(ov, 1_000n));
     const aliceFree = h.free(alice.publicKey);
     // No stakers: the whole pot is the protocol's share, so only TAO beyond it can refund.
@@ -692,9 +649,14 @@ describe('dissolve_network', () => {
 
   it('is root only, and never dissolves root or an unknown subnet', () => {
     const h = harness();
-    ok(h, alice, registerNetwork(OWNER_HOT));
-    fails(h, alice, sub({ type: 'root_dissolve_network', value: { netuid: 1 } }), 'BadOrigin');
-    fails(
+    submitOk(h, alice, registerNetwork(OWNER_HOT));
+    submitFails(
+      h,
+      alice,
+      sub({ type: 'root_dissolve_network', value: { netuid: 1 } }),
+      'BadOrigin',
+    );
+    submitFails(
       h,
       alice,
       sub({ type: 'dissolve_network', value: { coldkey: alice.publicKey, netuid: 1 } }),

@@ -4,14 +4,14 @@ import { describe, it } from 'node:test';
 import {
   type DispatchError,
   type RuntimeCall,
-  type RuntimeEvent,
   SubtensorStorage as S,
   type SubtensorCall,
 } from '@taoscript/chain-types';
 import { fromHex, toHex } from '@taoscript/codec';
 import { devKeypair, runtimeHarness } from '@taoscript/testkit';
 import fc from 'fast-check';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import { dispatchAt, dispatchError, dispatchOk } from '../../test/subtensor-fixtures.js';
+import { describeDispatchError, type Origin } from '../dispatch.js';
 import { Overlay } from '../state.js';
 import {
   checkVecMaxLimited,
@@ -33,29 +33,6 @@ const acct = (n: number) => new Uint8Array(32).fill(n);
 const signed = (who: Uint8Array): Origin => ({ type: 'Signed', who });
 const ROOT: Origin = { type: 'Root' };
 const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
-
-/** Dispatches a call straight into the runtime at `block`, applying its writes. */
-function call(h: Harness, origin: Origin, c: RuntimeCall, block: number) {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = { state: ov, blockNumber: block, deposit: (e) => events.push(e) };
-  const out = ov.transactional(() => h.runtime.dispatch(ctx, origin, c));
-  const changes = ov.changes();
-  h.state.apply(changes);
-  return { out, events, changes };
-}
-
-const errorOf = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, false, 'expected the call to fail');
-  assert.equal(r.changes.size, 0, 'a failed call must not write');
-  assert.equal(r.events.length, 0, 'a failed call must not emit');
-  return r.out.ok ? '' : describeDispatchError(r.out.error);
-};
-
-const ok = (r: ReturnType<typeof call>) => {
-  assert.equal(r.out.ok, true, r.out.ok ? '' : describeDispatchError(r.out.error));
-  return r;
-};
 
 interface SubnetOpts {
   netuid?: number;
@@ -253,7 +230,7 @@ describe('set_weights', () => {
   it('stores max-upscaled weights, stamps LastUpdate and emits WeightsSet', () => {
     const h = runtimeHarness();
     seedSubnet(h, { hotkeys: [A, B, C] });
-    const r = ok(call(h, signed(B), setWeights(NET, [0, 1, 2], [1, 2, 4]), 50));
+    const r = dispatchOk(dispatchAt(h, signed(B), setWeights(NET, [0, 1, 2], [1, 2, 4]), 50));
     assert.deepEqual(S.Weights.get(h.state, NET, 1), [
       [0, 16_384],
       [1, 32_768],
@@ -289,7 +266,7 @@ describe('set_weights', () => {
     const h = runtimeHarness();
     seedSubnet(h, { hotkeys: [A, B, C], permits: [true, false, true] });
     seedSubnet(h, { netuid: 0, hotkeys: [A] });
-    const e = (o: Origin, c: RuntimeCall) => errorOf(call(h, o, c, 10));
+    const e = (o: Origin, c: RuntimeCall) => dispatchError(dispatchAt(h, o, c, 10));
     const sm = (n: string) => `SubtensorModule.${n}`;
     assert.equal(e(ROOT, setWeights(NET, [0], [1])), 'BadOrigin');
     assert.equal(e(signed(A), setWeights(0, [0], [1])), sm('CanNotSetRootNetworkWeights'));
@@ -308,18 +285,18 @@ describe('set_weights', () => {
       S.WeightsVersionKey.set(ov, NET, 7n);
     });
     assert.equal(e(signed(A), setWeights(NET, [1], [1], 6n)), sm('IncorrectWeightVersionKey'));
-    ok(call(h, signed(A), setWeights(NET, [1], [1], 7n), 10));
+    dispatchOk(dispatchAt(h, signed(A), setWeights(NET, [1], [1], 7n), 10));
     assert.equal(e(signed(A), setWeights(NET, [1], [1], 7n)), sm('SettingWeightsTooFast'));
     h.edit((ov) => S.WeightsVersionKey.set(ov, NET, 0n));
     // B has no validator permit: only a self-weight is allowed.
     assert.equal(e(signed(B), setWeights(NET, [0], [1])), sm('NeuronNoValidatorPermit'));
-    ok(call(h, signed(B), setWeights(NET, [1], [5]), 10));
+    dispatchOk(dispatchAt(h, signed(B), setWeights(NET, [1], [5]), 10));
     assert.equal(e(signed(C), setWeights(NET, [0, 0], [1, 1])), sm('DuplicateUids'));
     assert.equal(e(signed(C), setWeights(NET, [0, 7], [1, 1])), sm('UidVecContainInvalidOne'));
     h.edit((ov) => S.MinAllowedWeights.set(ov, NET, 3));
     assert.equal(e(signed(C), setWeights(NET, [0, 1], [1, 1])), sm('WeightVecLengthIsLow'));
     // A self-weight is exempt from the minimum length.
-    ok(call(h, signed(C), setWeights(NET, [2], [9]), 10));
+    dispatchOk(dispatchAt(h, signed(C), setWeights(NET, [2], [9]), 10));
     assert.deepEqual(S.Weights.get(h.state, NET, 2), [[2, 65_535]]);
   });
 
@@ -327,22 +304,22 @@ describe('set_weights', () => {
     const h = runtimeHarness();
     seedSubnet(h, { hotkeys: [A, B], permits: [false, false], ownerHotkey: B });
     assert.equal(
-      errorOf(call(h, signed(A), setWeights(NET, [1], [1]), 5)),
+      dispatchError(dispatchAt(h, signed(A), setWeights(NET, [1], [1]), 5)),
       'SubtensorModule.NeuronNoValidatorPermit',
     );
-    ok(call(h, signed(B), setWeights(NET, [0], [1]), 5));
+    dispatchOk(dispatchAt(h, signed(B), setWeights(NET, [0], [1]), 5));
   });
 
   it('rate limits per uid by WeightsSetRateLimit blocks', () => {
     const h = runtimeHarness();
     seedSubnet(h, { hotkeys: [A, B] });
-    ok(call(h, signed(A), setWeights(NET, [1], [1]), 20));
+    dispatchOk(dispatchAt(h, signed(A), setWeights(NET, [1], [1]), 20));
     assert.equal(
-      errorOf(call(h, signed(A), setWeights(NET, [1], [1]), 119)),
+      dispatchError(dispatchAt(h, signed(A), setWeights(NET, [1], [1]), 119)),
       'SubtensorModule.SettingWeightsTooFast',
     );
-    ok(call(h, signed(B), setWeights(NET, [0], [1]), 21));
-    ok(call(h, signed(A), setWeights(NET, [1], [2]), 120));
+    dispatchOk(dispatchAt(h, signed(B), setWeights(NET, [0], [1]), 21));
+    dispatchOk(dispatchAt(h, signed(A), setWeights(NET, [1], [2]), 120));
     assert.deepEqual(S.LastUpdate.get(h.state, NET), [120n, 21n]);
   });
 
@@ -352,7 +329,7 @@ describe('set_weights', () => {
     h.edit((ov) => S.CommitRevealWeightsEnabled.set(ov, NET, true));
     // Checked before the origin.
     assert.equal(
-      errorOf(call(h, ROOT, setWeights(NET, [0], [1]), 3)),
+      dispatchError(dispatchAt(h, ROOT, setWeights(NET, [0], [1]), 3)),
       'SubtensorModule.CommitRevealEnabled',
     );
   });
@@ -372,9 +349,12 @@ describe('set_mechanism_weights', () => {
         type: 'set_mechanism_weights',
         value: { netuid: NET, mecid, dests: [0, 1], weights: [1, 1], version_key: 0n },
       });
-    assert.equal(errorOf(call(h, signed(A), c(1), 4)), 'SubtensorModule.MechanismDoesNotExist');
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), c(1), 4)),
+      'SubtensorModule.MechanismDoesNotExist',
+    );
     h.edit((ov) => S.MechanismCountCurrent.set(ov, NET, 2));
-    const r = ok(call(h, signed(A), c(1), 4));
+    const r = dispatchOk(dispatchAt(h, signed(A), c(1), 4));
     assert.deepEqual(S.Weights.get(h.state, 4097, 0), [
       [0, 65_535],
       [1, 65_535],
@@ -395,8 +375,8 @@ describe('batch_set_weights', () => {
     seedSubnet(h, { netuid: 2, hotkeys: [B] });
     seedSubnet(h, { netuid: 3, hotkeys: [A] });
     h.edit((ov) => S.CommitRevealWeightsEnabled.set(ov, 3, true));
-    const r = ok(
-      call(
+    const r = dispatchOk(
+      dispatchAt(
         h,
         signed(A),
         sub({
@@ -440,8 +420,11 @@ describe('batch_set_weights', () => {
         type: 'batch_set_weights',
         value: { netuids: [1, 2].slice(0, n), weights: [[], []], version_keys: [0n, 0n] },
       });
-    assert.equal(errorOf(call(h, ROOT, c(2), 2)), 'BadOrigin');
-    assert.equal(errorOf(call(h, signed(A), c(1), 2)), 'SubtensorModule.InputLengthsUnequal');
+    assert.equal(dispatchError(dispatchAt(h, ROOT, c(2), 2)), 'BadOrigin');
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), c(1), 2)),
+      'SubtensorModule.InputLengthsUnequal',
+    );
   });
 });
 
@@ -472,7 +455,7 @@ describe('commit–reveal (hash)', () => {
     const h = crSubnet();
     setEpoch(h, 4n);
     const hash = hashOf(A, [1], [1]);
-    const r = ok(call(h, signed(A), commit(NET, hash), 30));
+    const r = dispatchOk(dispatchAt(h, signed(A), commit(NET, hash), 30));
     assert.deepEqual(S.WeightCommits.get(h.state, NET, A), [[hash, 4n, 30n, 0n]]);
     assert.deepEqual(S.LastUpdate.get(h.state, NET), [30n, 0n, 0n]);
     assert.deepEqual(r.events, [
@@ -484,30 +467,39 @@ describe('commit–reveal (hash)', () => {
     const h = crSubnet();
     const hash = hashOf(A, [1], [1]);
     const sm = (n: string) => `SubtensorModule.${n}`;
-    assert.equal(errorOf(call(h, ROOT, commit(9, hash), 3)), sm('MechanismDoesNotExist'));
-    assert.equal(errorOf(call(h, ROOT, commit(NET, hash), 3)), 'BadOrigin');
     assert.equal(
-      errorOf(call(h, signed(D), commit(NET, hash), 3)),
+      dispatchError(dispatchAt(h, ROOT, commit(9, hash), 3)),
+      sm('MechanismDoesNotExist'),
+    );
+    assert.equal(dispatchError(dispatchAt(h, ROOT, commit(NET, hash), 3)), 'BadOrigin');
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(D), commit(NET, hash), 3)),
       sm('HotKeyNotRegisteredInSubNet'),
     );
     h.edit((ov) => S.WeightsSetRateLimit.set(ov, NET, 5n));
-    ok(call(h, signed(A), commit(NET, hash), 3));
-    assert.equal(errorOf(call(h, signed(A), commit(NET, hash), 7)), sm('CommittingWeightsTooFast'));
-    ok(call(h, signed(A), commit(NET, hash), 8));
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hash), 3));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), commit(NET, hash), 7)),
+      sm('CommittingWeightsTooFast'),
+    );
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hash), 8));
     h.edit((ov) => S.CommitRevealWeightsEnabled.set(ov, NET, false));
-    assert.equal(errorOf(call(h, signed(B), commit(NET, hash), 9)), sm('CommitRevealDisabled'));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(B), commit(NET, hash), 9)),
+      sm('CommitRevealDisabled'),
+    );
   });
 
   it('holds at most 10 unrevealed commits, dropping expired ones first', () => {
     const h = crSubnet();
     for (let i = 0; i < 10; i++)
-      ok(call(h, signed(A), commit(NET, hashOf(A, [i % 3], [i + 1])), 5));
+      dispatchOk(dispatchAt(h, signed(A), commit(NET, hashOf(A, [i % 3], [i + 1])), 5));
     assert.equal(
-      errorOf(call(h, signed(A), commit(NET, hashOf(A, [0], [99])), 5)),
+      dispatchError(dispatchAt(h, signed(A), commit(NET, hashOf(A, [0], [99])), 5)),
       'SubtensorModule.TooManyUnrevealedCommits',
     );
     setEpoch(h, 2n); // every commit of epoch 0 is past 0 + RevealPeriodEpochs(1)
-    ok(call(h, signed(A), commit(NET, hashOf(A, [0], [99])), 6));
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hashOf(A, [0], [99])), 6));
     assert.equal(S.WeightCommits.get(h.state, NET, A)?.length, 1);
   });
 
@@ -516,14 +508,15 @@ describe('commit–reveal (hash)', () => {
     const older = hashOf(A, [0], [1]);
     const target = hashOf(A, [0, 1, 2], [1, 2, 4]);
     const newer = hashOf(A, [2], [1]);
-    for (const x of [older, target, newer]) ok(call(h, signed(A), commit(NET, x), 10));
+    for (const x of [older, target, newer])
+      dispatchOk(dispatchAt(h, signed(A), commit(NET, x), 10));
     assert.equal(
-      errorOf(call(h, signed(A), reveal([0, 1, 2], [1, 2, 4]), 11)),
+      dispatchError(dispatchAt(h, signed(A), reveal([0, 1, 2], [1, 2, 4]), 11)),
       'SubtensorModule.RevealTooEarly',
     );
     setEpoch(h, 1n);
     const lastUpdate = S.LastUpdate.get(h.state, NET);
-    const r = ok(call(h, signed(A), reveal([0, 1, 2], [1, 2, 4]), 12));
+    const r = dispatchOk(dispatchAt(h, signed(A), reveal([0, 1, 2], [1, 2, 4]), 12));
     assert.deepEqual(S.Weights.get(h.state, NET, 0), [
       [0, 16_384],
       [1, 32_768],
@@ -543,35 +536,53 @@ describe('commit–reveal (hash)', () => {
       type: 'SubtensorModule',
       value: { type: 'WeightsRevealed', value: [A, NET, target] },
     });
-    ok(call(h, signed(A), reveal([2], [1]), 13));
+    dispatchOk(dispatchAt(h, signed(A), reveal([2], [1]), 13));
     assert.equal(S.WeightCommits.get(h.state, NET, A), undefined, 'an emptied queue is removed');
   });
 
   it('names why a reveal fails', () => {
     const h = crSubnet();
     const sm = (n: string) => `SubtensorModule.${n}`;
-    assert.equal(errorOf(call(h, ROOT, reveal([0], [1]), 3)), 'BadOrigin');
-    assert.equal(errorOf(call(h, signed(A), reveal([0], [1]), 3)), sm('NoWeightsCommitFound'));
-    ok(call(h, signed(A), commit(NET, hashOf(A, [0], [1])), 3));
-    ok(call(h, signed(A), commit(NET, hashOf(A, [7], [1])), 4));
+    assert.equal(dispatchError(dispatchAt(h, ROOT, reveal([0], [1]), 3)), 'BadOrigin');
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([0], [1]), 3)),
+      sm('NoWeightsCommitFound'),
+    );
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hashOf(A, [0], [1])), 3));
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hashOf(A, [7], [1])), 4));
     setEpoch(h, 1n);
     assert.equal(
-      errorOf(call(h, signed(A), reveal([0], [2]), 5)),
+      dispatchError(dispatchAt(h, signed(A), reveal([0], [2]), 5)),
       sm('InvalidRevealCommitHashNotMatch'),
     );
     // The hash matches but uid 7 does not exist: set_weights' check fails, the queue is kept.
-    assert.equal(errorOf(call(h, signed(A), reveal([7], [1]), 5)), sm('UidVecContainInvalidOne'));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([7], [1]), 5)),
+      sm('UidVecContainInvalidOne'),
+    );
     assert.equal(S.WeightCommits.get(h.state, NET, A)?.length, 2);
-    ok(call(h, signed(A), commit(NET, hashOf(A, [1], [1])), 6));
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hashOf(A, [1], [1])), 6));
     setEpoch(h, 2n);
     // Epoch-0 commits expired, the epoch-1 one is live: the hash is among the expired.
-    assert.equal(errorOf(call(h, signed(A), reveal([0], [1]), 7)), sm('ExpiredWeightCommit'));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([0], [1]), 7)),
+      sm('ExpiredWeightCommit'),
+    );
     setEpoch(h, 3n);
     // Everything expired: the queue empties, and the hash is still recognised.
-    assert.equal(errorOf(call(h, signed(A), reveal([1], [1]), 8)), sm('ExpiredWeightCommit'));
-    assert.equal(errorOf(call(h, signed(A), reveal([1], [2]), 8)), sm('NoWeightsCommitFound'));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([1], [1]), 8)),
+      sm('ExpiredWeightCommit'),
+    );
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([1], [2]), 8)),
+      sm('NoWeightsCommitFound'),
+    );
     h.edit((ov) => S.CommitRevealWeightsEnabled.set(ov, NET, false));
-    assert.equal(errorOf(call(h, signed(A), reveal([1], [1]), 9)), sm('CommitRevealDisabled'));
+    assert.equal(
+      dispatchError(dispatchAt(h, signed(A), reveal([1], [1]), 9)),
+      sm('CommitRevealDisabled'),
+    );
   });
 
   it('counts an epoch due this block (lookahead)', () => {
@@ -579,7 +590,7 @@ describe('commit–reveal (hash)', () => {
     h.edit((ov) => S.LastEpochBlock.set(ov, NET, 0n));
     // Tempo 1000: block 1000 is an epoch boundary, so the commit belongs to epoch 1.
     const hash = hashOf(A, [0], [1]);
-    ok(call(h, signed(A), commit(NET, hash), 1000));
+    dispatchOk(dispatchAt(h, signed(A), commit(NET, hash), 1000));
     assert.deepEqual(S.WeightCommits.get(h.state, NET, A)?.[0]?.[1], 1n);
   });
 
@@ -587,8 +598,8 @@ describe('commit–reveal (hash)', () => {
     const h = crSubnet();
     h.edit((ov) => S.MechanismCountCurrent.set(ov, NET, 2));
     const hash = hashOf(B, [0], [1], 0n, 4097);
-    ok(
-      call(
+    dispatchOk(
+      dispatchAt(
         h,
         signed(B),
         sub({
@@ -600,8 +611,8 @@ describe('commit–reveal (hash)', () => {
     );
     assert.equal(S.WeightCommits.get(h.state, 4097, B)?.length, 1);
     setEpoch(h, 1n);
-    const r = ok(
-      call(
+    const r = dispatchOk(
+      dispatchAt(
         h,
         signed(B),
         sub({
@@ -626,10 +637,10 @@ describe('commit–reveal (hash)', () => {
     const bc = (netuids: number[], commit_hashes: Uint8Array[]) =>
       sub({ type: 'batch_commit_weights', value: { netuids, commit_hashes } });
     assert.equal(
-      errorOf(call(h, signed(A), bc([1], [x1, x2]), 3)),
+      dispatchError(dispatchAt(h, signed(A), bc([1], [x1, x2]), 3)),
       'SubtensorModule.InputLengthsUnequal',
     );
-    const r = ok(call(h, signed(A), bc([1, 1], [x1, x2]), 3));
+    const r = dispatchOk(dispatchAt(h, signed(A), bc([1, 1], [x1, x2]), 3));
     assert.equal(S.WeightCommits.get(h.state, NET, A)?.length, 1, 'second commit rate limited');
     const types = r.events.map((e) => (e.type === 'SubtensorModule' ? e.value.type : ''));
     assert.deepEqual(types, [
@@ -646,7 +657,7 @@ describe('commit–reveal (hash)', () => {
     const x1 = hashOf(A, [0], [1]);
     const x2 = hashOf(A, [2], [3]);
     const bad = hashOf(A, [9], [3]);
-    for (const x of [keep, x1, x2, bad]) ok(call(h, signed(A), commit(NET, x), 3));
+    for (const x of [keep, x1, x2, bad]) dispatchOk(dispatchAt(h, signed(A), commit(NET, x), 3));
     setEpoch(h, 1n);
     const br = (uids: number[][], values: number[][], vks = uids.map(() => 0n)) =>
       sub({
@@ -661,21 +672,21 @@ describe('commit–reveal (hash)', () => {
       });
     // Lengths are checked before the origin.
     assert.equal(
-      errorOf(call(h, ROOT, br([[0]], [[1]], []), 4)),
+      dispatchError(dispatchAt(h, ROOT, br([[0]], [[1]], []), 4)),
       'SubtensorModule.InputLengthsUnequal',
     );
     // The second reveal fails in set_weights: nothing is kept, not even the first.
     const before = S.Weights.get(h.state, NET, 0);
     assert.equal(
-      errorOf(call(h, signed(A), br([[0], [9]], [[1], [3]]), 4)),
+      dispatchError(dispatchAt(h, signed(A), br([[0], [9]], [[1], [3]]), 4)),
       'SubtensorModule.UidVecContainInvalidOne',
     );
     assert.deepEqual(S.Weights.get(h.state, NET, 0), before);
     assert.equal(
-      errorOf(call(h, signed(A), br([[0], [5]], [[1], [3]]), 4)),
+      dispatchError(dispatchAt(h, signed(A), br([[0], [5]], [[1], [3]]), 4)),
       'SubtensorModule.InvalidRevealCommitHashNotMatch',
     );
-    const r = ok(call(h, signed(A), br([[0], [2]], [[1], [3]]), 4));
+    const r = dispatchOk(dispatchAt(h, signed(A), br([[0], [2]], [[1], [3]]), 4));
     assert.deepEqual(S.Weights.get(h.state, NET, 0), [[2, 65_535]]);
     assert.deepEqual(
       S.WeightCommits.get(h.state, NET, A)?.map(([x]) => toHex(x)),
@@ -690,7 +701,7 @@ describe('commit–reveal (hash)', () => {
 
   it('leaves timelocked (v3/v4) commits unregistered', () => {
     const h = crSubnet();
-    const r = call(
+    const r = dispatchAt(
       h,
       signed(A),
       sub({
@@ -704,6 +715,6 @@ describe('commit–reveal (hash)', () => {
       }),
       3,
     );
-    assert.equal(errorOf(r), 'System.CallFiltered');
+    assert.equal(dispatchError(r), 'System.CallFiltered');
   });
 });
