@@ -14,6 +14,7 @@ export {
   mnemonicToMiniSecret,
   mnemonicValidate,
 } from './mnemonic.js';
+export { ethAddressFromPublicKey, keccak256, secp256k1RecoverPrehashed } from './secp256k1.js';
 export {
   type RawKeypair,
   sr25519DeriveHard,

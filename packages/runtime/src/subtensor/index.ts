@@ -17,3 +17,4 @@ import './coldkey-swap.js';
 import './misc-calls.js';
 import './root-claims.js';
 import './swap-calls.js';
+import './evm.js';
