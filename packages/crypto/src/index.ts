@@ -14,7 +14,12 @@ export {
   mnemonicToMiniSecret,
   mnemonicValidate,
 } from './mnemonic.js';
-export { ethAddressFromPublicKey, keccak256, secp256k1RecoverPrehashed } from './secp256k1.js';
+export {
+  ethAddressFromPublicKey,
+  keccak256,
+  secp256k1RecoverPrehashed,
+  sha256,
+} from './secp256k1.js';
 export {
   type RawKeypair,
   sr25519DeriveHard,

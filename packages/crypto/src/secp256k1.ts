@@ -1,4 +1,5 @@
 import { secp256k1 } from '@noble/curves/secp256k1.js';
+import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { keccak_256 } from '@noble/hashes/sha3.js';
 import { assertBytes, concatBytes } from './assert.js';
 
@@ -11,6 +12,17 @@ import { assertBytes, concatBytes } from './assert.js';
 export function keccak256(bytes: Uint8Array): Uint8Array {
   assertBytes(bytes, undefined, 'keccak256 input');
   return keccak_256(bytes);
+}
+
+/**
+ * SHA-256 of `bytes` (subtensor's proof-of-work seal uses it).
+ * @example
+ * import { sha256 } from '@taoscript/crypto';
+ * sha256(new Uint8Array(0)); // e3b0c442…7852b855
+ */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  assertBytes(bytes, undefined, 'sha256 input');
+  return nobleSha256(bytes);
 }
 
 /**

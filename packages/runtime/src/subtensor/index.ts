@@ -18,3 +18,4 @@ import './misc-calls.js';
 import './root-claims.js';
 import './swap-calls.js';
 import './evm.js';
+import './faucet.js';
