@@ -280,13 +280,16 @@ export function originOf(who: Who): Origin {
       : { type: 'Signed', who };
 }
 
-/** Dispatches a SubtensorModule call straight to its handler (no fee) and commits its writes. */
-export function callHandler(
+/** Direct handler calls with no block author (swap fees are then burned, not paid out). */
+export const NO_AUTHOR: HandlerAt = { author: null };
+
+/** Dispatches a SubtensorModule call straight to its handler on a scratch overlay (no fee). */
+function dispatchHandler(
   h: RuntimeHarness,
   who: Who,
   c: SubtensorCall,
-  at: HandlerAt = {},
-): { ok: boolean; error: string | undefined; events: RuntimeEvent[] } {
+  at: HandlerAt,
+): { out: DispatchOutcome; ov: Overlay; events: RuntimeEvent[] } {
   const o = typeof at === 'number' ? { block: at } : at;
   const ov = new Overlay(h.state);
   const events: RuntimeEvent[] = [];
@@ -297,8 +300,40 @@ export function callHandler(
     deposit: (e) => events.push(e),
   };
   const out = dispatchSubtensorPallet(ctx, originOf(who), { type: 'SubtensorModule', value: c });
+  return { out, ov, events };
+}
+
+/** Dispatches a SubtensorModule call straight to its handler (no fee) and commits its writes. */
+export function callHandler(
+  h: RuntimeHarness,
+  who: Who,
+  c: SubtensorCall,
+  at: HandlerAt = {},
+): { ok: boolean; error: string | undefined; events: RuntimeEvent[] } {
+  const { out, ov, events } = dispatchHandler(h, who, c, at);
   h.state.apply(ov.changes());
   return { ok: out.ok, error: out.ok ? undefined : describeDispatchError(out.error), events };
+}
+
+/**
+ * Dispatches a SubtensorModule call straight to its handler (no fee). A failure must write nothing
+ * and deposit nothing (asserted) and gives its error name; a success commits its writes and gives
+ * its SubtensorModule event payloads.
+ */
+export function handlerTry(
+  h: RuntimeHarness,
+  who: Who,
+  c: SubtensorCall,
+  at: HandlerAt = {},
+): { error: string | undefined; events: SubtensorEvent[] } {
+  const { out, ov, events } = dispatchHandler(h, who, c, at);
+  if (!out.ok) {
+    assert.equal(ov.changes().size, 0, 'a failed call writes nothing');
+    assert.deepEqual(events, [], 'a failed call deposits nothing');
+    return { error: describeDispatchError(out.error), events: [] };
+  }
+  h.state.apply(ov.changes());
+  return { error: undefined, events: subtensorPayloads(events) };
 }
 
 /** Runs a handler call that must fail with `error`; asserts state and events are untouched. */

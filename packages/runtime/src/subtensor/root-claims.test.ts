@@ -1,95 +1,50 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
-  Balances,
-  type EventRecord,
   type RootClaimTypeEnum,
-  type RuntimeCall,
-  type RuntimeEvent,
   SubtensorStorage as S,
   type SubtensorCall,
   System,
 } from '@taoscript/chain-types';
 import { fxFromInt, fxFromRatio, fxMul, fxToInt, I96F32 } from '@taoscript/codec';
-import { type Keypair, keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
-import { type DispatchContext, describeDispatchError, type Origin } from '../dispatch.js';
+import { keypairFromUri } from '@taoscript/crypto';
+import { type RuntimeHarness, runtimeHarness } from '@taoscript/testkit';
+import {
+  ALICE,
+  addStake,
+  alice,
+  assertFreeIsIssuance,
+  bob,
+  burnedRegister,
+  charlie,
+  handlerTry,
+  NO_AUTHOR,
+  registerSubnet,
+  startSubnet,
+  sub,
+  submitOk,
+  subtensorEvents,
+  TAO,
+} from '../../test/subtensor-fixtures.js';
 import { Overlay } from '../state.js';
-import { dispatchSubtensorPallet } from './dispatch.js';
 import { subnetAccount, swapAlphaForTao } from './pool.js';
 import { MAX_ROOT_CLAIM_THRESHOLD, rootOwed } from './root-claims.js';
 import { stakeOf } from './share-pool.js';
 import './index.js';
 
-const TAO = 1_000_000_000n;
-const alice = devKeypair('Alice');
-const bob = devKeypair('Bob');
-const charlie = devKeypair('Charlie');
-const ALICE = alice.publicKey;
 const BOB = bob.publicKey;
 const CHARLIE = charlie.publicKey;
 const OWNER_HOT = keypairFromUri('//ClaimOwnerHot').publicKey;
 const HB = keypairFromUri('//ClaimBobHot').publicKey;
 const NET = 1;
-const ROOT: Origin = { type: 'Root' };
-const NONE: Origin = { type: 'None' };
-const signedBy = (who: Uint8Array): Origin => ({ type: 'Signed', who });
 /** 0.01 alpha of subnet 1 per unit of root stake. */
 const RATE = fxFromRatio(I96F32, 1n, 100n);
 
-const sub = (value: SubtensorCall): RuntimeCall => ({ type: 'SubtensorModule', value });
 const claim = (subnets: number[]): SubtensorCall => ({ type: 'claim_root', value: { subnets } });
 const setType = (t: RootClaimTypeEnum): SubtensorCall => ({
   type: 'set_root_claim_type',
   value: { new_root_claim_type: t },
 });
-
-function ok(h: RuntimeHarness, signer: Keypair, call: RuntimeCall): unknown[] {
-  const { result, events } = h.run(signer, call);
-  assert.ok(result.ok, 'extrinsic included');
-  if (!result.outcome.ok) assert.fail(describeDispatchError(result.outcome.error));
-  return subtensorEvents(events);
-}
-
-function subtensorEvents(events: EventRecord[]): unknown[] {
-  return events.flatMap((e) => (e.event.type === 'SubtensorModule' ? [e.event.value] : []));
-}
-
-/** Dispatches with any origin; a failure must write nothing and deposit nothing. */
-function direct(
-  h: RuntimeHarness,
-  origin: Origin,
-  c: SubtensorCall,
-): { error: string | undefined; events: unknown[] } {
-  const ov = new Overlay(h.state);
-  const events: RuntimeEvent[] = [];
-  const ctx: DispatchContext = {
-    state: ov,
-    blockNumber: h.number + 1,
-    author: undefined,
-    deposit: (e) => events.push(e),
-  };
-  const out = dispatchSubtensorPallet(ctx, origin, { type: 'SubtensorModule', value: c });
-  if (!out.ok) {
-    assert.equal(ov.changes().size, 0, 'a failed call writes nothing');
-    assert.deepEqual(events, [], 'a failed call deposits nothing');
-    return { error: describeDispatchError(out.error), events: [] };
-  }
-  h.state.apply(ov.changes());
-  return {
-    error: undefined,
-    events: events.flatMap((e) => (e.type === 'SubtensorModule' ? [e.value] : [])),
-  };
-}
-
-const errOf = (h: RuntimeHarness, origin: Origin, c: SubtensorCall) => direct(h, origin, c).error;
-
-function assertConserved(h: RuntimeHarness): void {
-  let sum = 0n;
-  for (const k of h.state.keys(System.Account.partialKey()))
-    sum += System.Account.get(h.state, System.Account.decodeKey(k)[0]).data.free;
-  assert.equal(sum, Balances.TotalIssuance.get(h.state), 'free balances sum to the issuance');
-}
 
 const ov = (h: RuntimeHarness) => new Overlay(h.state);
 
@@ -99,15 +54,10 @@ const ov = (h: RuntimeHarness) => new Overlay(h.state);
  */
 function world(rate = RATE): RuntimeHarness {
   const h = runtimeHarness();
-  ok(h, alice, sub({ type: 'register_network', value: { hotkey: OWNER_HOT } }));
-  h.edit((o) => S.StartCallDelay.set(o, 0n));
-  ok(h, alice, sub({ type: 'start_call', value: { netuid: NET } }));
-  ok(h, bob, sub({ type: 'burned_register', value: { netuid: NET, hotkey: HB } }));
-  ok(
-    h,
-    bob,
-    sub({ type: 'add_stake', value: { hotkey: HB, netuid: 0, amount_staked: 100n * TAO } }),
-  );
+  registerSubnet(h, alice, OWNER_HOT);
+  startSubnet(h, alice, NET);
+  burnedRegister(h, bob, NET, HB);
+  addStake(h, bob, HB, 0, 100n * TAO);
   assert.ok(stakeOf(ov(h), HB, BOB, 0) > 0n, 'Bob has root stake');
   // The coinbase counts the root dividends it accrues as issued alpha.
   h.edit((o) => {
@@ -123,15 +73,18 @@ const owedU64 = (h: RuntimeHarness) => fxToInt(I96F32, rootOwed(ov(h), HB, BOB, 
 describe('claim_root (121)', () => {
   it('rejects a wrong origin and a subnet set of the wrong size', () => {
     const h = world();
-    assert.equal(errOf(h, ROOT, claim([NET])), 'BadOrigin');
-    assert.equal(errOf(h, NONE, claim([NET])), 'BadOrigin');
-    assert.equal(errOf(h, signedBy(BOB), claim([])), 'SubtensorModule.InvalidSubnetNumber');
+    assert.equal(handlerTry(h, 'root', claim([NET]), NO_AUTHOR).error, 'BadOrigin');
+    assert.equal(handlerTry(h, 'none', claim([NET]), NO_AUTHOR).error, 'BadOrigin');
     assert.equal(
-      errOf(h, signedBy(BOB), claim([1, 2, 3, 4, 5, 6])),
+      handlerTry(h, BOB, claim([]), NO_AUTHOR).error,
+      'SubtensorModule.InvalidSubnetNumber',
+    );
+    assert.equal(
+      handlerTry(h, BOB, claim([1, 2, 3, 4, 5, 6]), NO_AUTHOR).error,
       'SubtensorModule.InvalidSubnetNumber',
     );
     // A BTreeSet: duplicates collapse, so six entries naming five subnets pass.
-    assert.equal(errOf(h, signedBy(BOB), claim([5, 1, 2, 3, 4, 1])), undefined);
+    assert.equal(handlerTry(h, BOB, claim([5, 1, 2, 3, 4, 1]), NO_AUTHOR).error, undefined);
   });
 
   it('Swap (default): sells the owed alpha fee-less and stakes the TAO on root', () => {
@@ -160,7 +113,7 @@ describe('claim_root (121)', () => {
       totalStake: S.TotalStake.get(h.state),
       alphaStake: stakeOf(ov(h), HB, BOB, NET),
     };
-    const events = ok(h, bob, sub(claim([NET])));
+    const events = subtensorEvents(submitOk(h, bob, sub(claim([NET]))));
     assert.deepEqual(events, [{ type: 'RootClaimed', value: { coldkey: BOB } }]);
     assert.equal(stakeOf(ov(h), HB, BOB, 0), rootStake + tao);
     assert.equal(stakeOf(ov(h), HB, BOB, NET), before.alphaStake, 'no alpha kept');
@@ -178,10 +131,10 @@ describe('claim_root (121)', () => {
     const adjust = fxToInt(I96F32, fxMul(I96F32, RATE, fxFromInt(I96F32, tao)), 128);
     assert.equal(S.RootClaimed.get(h.state, NET, HB, BOB), owed + adjust);
     assert.ok(owedU64(h) < 2n, 'nothing (but rounding) left to claim');
-    assertConserved(h);
+    assertFreeIsIssuance(h);
     // Claiming again finds nothing above the threshold: only the event.
     const stake = stakeOf(ov(h), HB, BOB, 0);
-    assert.deepEqual(ok(h, bob, sub(claim([NET]))), [
+    assert.deepEqual(subtensorEvents(submitOk(h, bob, sub(claim([NET])))), [
       { type: 'RootClaimed', value: { coldkey: BOB } },
     ]);
     assert.equal(stakeOf(ov(h), HB, BOB, 0), stake);
@@ -189,34 +142,34 @@ describe('claim_root (121)', () => {
 
   it('Keep: credits the owed alpha on the subnet', () => {
     const h = world();
-    assert.deepEqual(ok(h, bob, sub(setType({ type: 'Keep' }))), [
+    assert.deepEqual(subtensorEvents(submitOk(h, bob, sub(setType({ type: 'Keep' })))), [
       { type: 'RootClaimTypeSet', value: { coldkey: BOB, root_claim_type: { type: 'Keep' } } },
     ]);
     const owed = owedU64(h);
     const alpha = stakeOf(ov(h), HB, BOB, NET);
     const root = stakeOf(ov(h), HB, BOB, 0);
     const subnetFree = h.free(subnetAccount(NET));
-    ok(h, bob, sub(claim([NET])));
+    submitOk(h, bob, sub(claim([NET])));
     assert.equal(stakeOf(ov(h), HB, BOB, NET), alpha + owed);
     assert.equal(stakeOf(ov(h), HB, BOB, 0), root);
     assert.equal(h.free(subnetAccount(NET)), subnetFree);
     assert.equal(S.RootClaimed.get(h.state, NET, HB, BOB), owed);
     assert.equal(owedU64(h), 0n);
-    assertConserved(h);
+    assertFreeIsIssuance(h);
   });
 
   it('KeepSubnets: keeps the listed subnets, swaps the others', () => {
     const kept = world();
-    ok(kept, bob, sub(setType({ type: 'KeepSubnets', value: { subnets: [NET] } })));
+    submitOk(kept, bob, sub(setType({ type: 'KeepSubnets', value: { subnets: [NET] } })));
     const owed = owedU64(kept);
     const alpha = stakeOf(ov(kept), HB, BOB, NET);
-    ok(kept, bob, sub(claim([NET])));
+    submitOk(kept, bob, sub(claim([NET])));
     assert.equal(stakeOf(ov(kept), HB, BOB, NET), alpha + owed);
 
     const swapped = world();
-    ok(swapped, bob, sub(setType({ type: 'KeepSubnets', value: { subnets: [7] } })));
+    submitOk(swapped, bob, sub(setType({ type: 'KeepSubnets', value: { subnets: [7] } })));
     const root = stakeOf(ov(swapped), HB, BOB, 0);
-    ok(swapped, bob, sub(claim([NET])));
+    submitOk(swapped, bob, sub(claim([NET])));
     assert.ok(stakeOf(ov(swapped), HB, BOB, 0) > root, 'swapped onto root');
     assert.equal(S.RootClaimed.get(swapped.state, NET, HB, BOB) >= owed, true);
   });
@@ -224,7 +177,7 @@ describe('claim_root (121)', () => {
   it('claims only the named subnets', () => {
     const h = world();
     const root = stakeOf(ov(h), HB, BOB, 0);
-    assert.deepEqual(ok(h, bob, sub(claim([2, 3]))), [
+    assert.deepEqual(subtensorEvents(submitOk(h, bob, sub(claim([2, 3])))), [
       { type: 'RootClaimed', value: { coldkey: BOB } },
     ]);
     assert.equal(stakeOf(ov(h), HB, BOB, 0), root);
@@ -236,16 +189,16 @@ describe('claim_root (121)', () => {
     const h = world(fxFromRatio(I96F32, 1n, 1_000_000n));
     assert.ok(owedU64(h) > 0n && owedU64(h) < 500_000n);
     const root = stakeOf(ov(h), HB, BOB, 0);
-    ok(h, bob, sub(claim([NET])));
+    submitOk(h, bob, sub(claim([NET])));
     assert.equal(stakeOf(ov(h), HB, BOB, 0), root);
     assert.equal(S.RootClaimed.get(h.state, NET, HB, BOB), 0n);
     // Lower the threshold (owner): now it is claimed.
-    ok(
+    submitOk(
       h,
       alice,
       sub({ type: 'sudo_set_root_claim_threshold', value: { netuid: NET, new_value: 0n } }),
     );
-    ok(h, bob, sub(claim([NET])));
+    submitOk(h, bob, sub(claim([NET])));
     assert.ok(stakeOf(ov(h), HB, BOB, 0) > root);
   });
 
@@ -253,7 +206,7 @@ describe('claim_root (121)', () => {
     const h = world();
     // Charlie has never staked: claiming with nothing owed still indexes him.
     const n = S.NumStakingColdkeys.get(h.state);
-    ok(h, charlie, sub(claim([NET])));
+    submitOk(h, charlie, sub(claim([NET])));
     assert.equal(S.StakingColdkeys.get(h.state, CHARLIE), n);
     assert.deepEqual(S.StakingColdkeysByIndex.get(h.state, n), CHARLIE);
     assert.equal(S.NumStakingColdkeys.get(h.state), n + 1n);
@@ -262,24 +215,29 @@ describe('claim_root (121)', () => {
       const acc = System.Account.get(o, subnetAccount(NET));
       System.Account.set(o, subnetAccount(NET), { ...acc, data: { ...acc.data, free: 0n } });
     });
-    assert.equal(errOf(h, signedBy(BOB), claim([NET])), 'SubtensorModule.InsufficientBalance');
+    assert.equal(
+      handlerTry(h, BOB, claim([NET]), NO_AUTHOR).error,
+      'SubtensorModule.InsufficientBalance',
+    );
   });
 });
 
 describe('set_root_claim_type (122)', () => {
   it('needs a signed origin and a non-empty KeepSubnets set; stores a sorted set', () => {
     const h = world();
-    assert.equal(errOf(h, ROOT, setType({ type: 'Keep' })), 'BadOrigin');
+    assert.equal(handlerTry(h, 'root', setType({ type: 'Keep' }), NO_AUTHOR).error, 'BadOrigin');
     assert.equal(
-      errOf(h, signedBy(CHARLIE), setType({ type: 'KeepSubnets', value: { subnets: [] } })),
+      handlerTry(h, CHARLIE, setType({ type: 'KeepSubnets', value: { subnets: [] } }), NO_AUTHOR)
+        .error,
       'SubtensorModule.InvalidSubnetNumber',
     );
     assert.deepEqual(S.RootClaimType.get(h.state, CHARLIE), { type: 'Swap' });
     assert.equal(S.StakingColdkeys.tryGet(h.state, CHARLIE), undefined);
-    const r = direct(
+    const r = handlerTry(
       h,
-      signedBy(CHARLIE),
+      CHARLIE,
       setType({ type: 'KeepSubnets', value: { subnets: [3, 1, 3] } }),
+      NO_AUTHOR,
     );
     const t = { type: 'KeepSubnets', value: { subnets: [1, 3] } };
     assert.deepEqual(r.events, [
@@ -297,11 +255,14 @@ describe('sudo_set_num_root_claims (123)', () => {
       type: 'sudo_set_num_root_claims',
       value: { new_value },
     });
-    assert.equal(errOf(h, signedBy(ALICE), call(1n)), 'BadOrigin');
-    assert.equal(errOf(h, ROOT, call(51n)), 'SubtensorModule.InvalidNumRootClaim');
-    assert.deepEqual(direct(h, ROOT, call(50n)), { error: undefined, events: [] });
+    assert.equal(handlerTry(h, ALICE, call(1n), NO_AUTHOR).error, 'BadOrigin');
+    assert.equal(
+      handlerTry(h, 'root', call(51n), NO_AUTHOR).error,
+      'SubtensorModule.InvalidNumRootClaim',
+    );
+    assert.deepEqual(handlerTry(h, 'root', call(50n), NO_AUTHOR), { error: undefined, events: [] });
     assert.equal(S.NumRootClaim.get(h.state), 50n);
-    direct(h, ROOT, call(0n));
+    handlerTry(h, 'root', call(0n), NO_AUTHOR);
     assert.equal(S.NumRootClaim.tryGet(h.state), 0n);
   });
 });
@@ -313,13 +274,13 @@ describe('sudo_set_root_claim_threshold (124)', () => {
       type: 'sudo_set_root_claim_threshold',
       value: { netuid, new_value },
     });
-    assert.equal(errOf(h, signedBy(BOB), call(1n)), 'BadOrigin');
-    assert.equal(errOf(h, NONE, call(1n)), 'BadOrigin');
+    assert.equal(handlerTry(h, BOB, call(1n), NO_AUTHOR).error, 'BadOrigin');
+    assert.equal(handlerTry(h, 'none', call(1n), NO_AUTHOR).error, 'BadOrigin');
     assert.equal(
-      errOf(h, signedBy(ALICE), call(MAX_ROOT_CLAIM_THRESHOLD + 1n)),
+      handlerTry(h, ALICE, call(MAX_ROOT_CLAIM_THRESHOLD + 1n), NO_AUTHOR).error,
       'SubtensorModule.InvalidRootClaimThreshold',
     );
-    assert.deepEqual(direct(h, signedBy(ALICE), call(MAX_ROOT_CLAIM_THRESHOLD)), {
+    assert.deepEqual(handlerTry(h, ALICE, call(MAX_ROOT_CLAIM_THRESHOLD), NO_AUTHOR), {
       error: undefined,
       events: [],
     });
@@ -328,7 +289,7 @@ describe('sudo_set_root_claim_threshold (124)', () => {
       fxFromInt(I96F32, MAX_ROOT_CLAIM_THRESHOLD),
     );
     // Root may set it on any netuid, registered or not.
-    assert.equal(direct(h, ROOT, call(5n, 42)).error, undefined);
+    assert.equal(handlerTry(h, 'root', call(5n, 42), NO_AUTHOR).error, undefined);
     assert.equal(S.RootClaimableThreshold.get(h.state, 42), fxFromInt(I96F32, 5n));
   });
 });
