@@ -19,6 +19,7 @@ import {
   Header,
   type InvalidTransaction,
   MAX_BLOCK_LENGTH,
+  MAX_NORMAL_BLOCK_LENGTH,
   MAX_NORMAL_EXTRINSIC_WEIGHT,
   MAXIMUM_BLOCK_WEIGHT,
   NORMAL_DISPATCH_RATIO_PERCENT,
@@ -35,7 +36,6 @@ import {
   Tuple,
   u32,
   Vec,
-  type Weight,
 } from '@taoscript/chain-types';
 import { blake2_256, concatBytes, fromHex } from '@taoscript/codec';
 import { ed25519Verify, sr25519Verify } from '@taoscript/crypto';
@@ -155,7 +155,7 @@ export class Runtime {
       authoring_version: 1,
       spec_version: cfg.specVersion ?? 425,
       impl_version: cfg.implVersion ?? 1,
-      apis: RUNTIME_APIS.map(([id, v]) => [hexBytes(id), v]),
+      apis: RUNTIME_APIS.map(([id, v]) => [fromHex(id), v]),
       transaction_version: cfg.transactionVersion ?? 1,
       system_version: 1,
     };
@@ -317,8 +317,7 @@ export class Runtime {
     const info = callInfo(xt.call);
     const len = xt.bytes.length;
     if (info.class !== 'Mandatory') {
-      const maxLen =
-        info.class === 'Normal' ? Math.floor((MAX_BLOCK_LENGTH * 75) / 100) : MAX_BLOCK_LENGTH;
+      const maxLen = info.class === 'Normal' ? MAX_NORMAL_BLOCK_LENGTH : MAX_BLOCK_LENGTH;
       const maxWeight =
         info.class === 'Normal'
           ? MAX_NORMAL_EXTRINSIC_WEIGHT.ref_time
@@ -416,19 +415,7 @@ export class Runtime {
   }
 }
 
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array((hex.length - 2) / 2);
-  for (let i = 0; i < out.length; i++)
-    out[i] = Number.parseInt(hex.slice(2 + i * 2, 4 + i * 2), 16);
-  return out;
-}
-
 const EMPTY_STATE: StateReader = { get: () => undefined, keys: () => [] };
-
-const addWeight = (a: Weight, b: Weight): Weight => ({
-  ref_time: a.ref_time + b.ref_time,
-  proof_size: a.proof_size + b.proof_size,
-});
 
 /** Builds one block: initialize, inherents, extrinsics, finalize. */
 export class BlockBuilder {
@@ -521,7 +508,7 @@ export class BlockBuilder {
     const len = decoded.bytes.length;
     const total = check.info.weight.ref_time + EXTRINSIC_BASE_WEIGHT.ref_time;
     const maxNormal = (MAXIMUM_BLOCK_WEIGHT.ref_time * NORMAL_DISPATCH_RATIO_PERCENT) / 100n;
-    const maxNormalLen = Math.floor((MAX_BLOCK_LENGTH * 75) / 100);
+    const maxNormalLen = MAX_NORMAL_BLOCK_LENGTH;
     if (
       check.info.class === 'Normal' &&
       (this.normalWeight + total > maxNormal || this.normalLength + len > maxNormalLen)
@@ -553,7 +540,7 @@ export class BlockBuilder {
       value: { type: 'TransactionFeePaid', value: { who: check.who, actual_fee: actual, tip } },
     });
     const dispatchInfo = {
-      weight: addWeight(check.info.weight, { ref_time: 0n, proof_size: 0n }),
+      weight: check.info.weight,
       class: { type: check.info.class },
       pays_fee: { type: paysFee },
     } as const;

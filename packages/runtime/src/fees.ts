@@ -6,7 +6,7 @@ import {
   type DispatchClass,
   EXTRINSIC_BASE_WEIGHT,
   LENGTH_FEE_PER_BYTE,
-  MAX_BLOCK_LENGTH,
+  MAX_NORMAL_BLOCK_LENGTH,
   MAXIMUM_BLOCK_WEIGHT,
   NORMAL_DISPATCH_RATIO_PERCENT,
   OPERATIONAL_FEE_MULTIPLIER,
@@ -153,7 +153,7 @@ export const totalFee = (f: FeeParts): bigint => f.baseFee + f.lenFee + f.adjust
 /** pallet_transaction_payment's priority: the tip scaled by how many such transactions fit a block. */
 export function priority(len: number, info: DispatchInfo, tip: bigint, finalFee: bigint): bigint {
   const maxWeight = (MAXIMUM_BLOCK_WEIGHT.ref_time * NORMAL_DISPATCH_RATIO_PERCENT) / 100n;
-  const maxLength = BigInt(Math.floor((MAX_BLOCK_LENGTH * 75) / 100));
+  const maxLength = BigInt(MAX_NORMAL_BLOCK_LENGTH);
   const byWeight = maxWeight / (info.weight.ref_time > 0n ? info.weight.ref_time : 1n);
   const byLength = maxLength / BigInt(Math.max(len, 1));
   let perBlock = byWeight < byLength ? byWeight : byLength;

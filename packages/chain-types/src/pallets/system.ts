@@ -158,6 +158,8 @@ export const EXTRINSIC_BASE_WEIGHT: Weight = { ref_time: 125_000_000n, proof_siz
 export const BLOCK_EXECUTION_WEIGHT: Weight = { ref_time: 5_000_000_000n, proof_size: 0n };
 export const NORMAL_DISPATCH_RATIO_PERCENT = 75n;
 export const MAX_BLOCK_LENGTH = 5 * 1024 * 1024;
+/** The share of a block's length normal transactions may use (75%, as weight). */
+export const MAX_NORMAL_BLOCK_LENGTH = Math.floor((MAX_BLOCK_LENGTH * 75) / 100);
 export const BLOCK_HASH_COUNT = 4096;
 
 const scaleWeight = (w: Weight, pct: bigint): Weight => ({
@@ -204,7 +206,7 @@ export function systemConstants(version: RuntimeVersion, ss58Prefix: number) {
     constant('BlockWeights', BlockWeights, BLOCK_WEIGHTS_VALUE),
     constant('BlockLength', BlockLength, {
       max: {
-        normal: Math.floor((MAX_BLOCK_LENGTH * 75) / 100),
+        normal: MAX_NORMAL_BLOCK_LENGTH,
         operational: MAX_BLOCK_LENGTH,
         mandatory: MAX_BLOCK_LENGTH,
       },

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { withLegacy } from '@polkadot-api/ws-middleware';
 import { getWsProvider as getRawWsProvider } from '@polkadot-api/ws-provider';
-import { devKeypair, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { devKeypair, rpcCall, type SpawnedNode, spawnNode } from '@taoscript/testkit';
 import { createClient, type PolkadotClient } from 'polkadot-api';
 import { getPolkadotSigner } from 'polkadot-api/signer';
 import { getWsProvider } from 'polkadot-api/ws';
@@ -49,9 +49,11 @@ function suite(name: string, connect: (url: string) => PolkadotClient) {
         });
       });
       assert.ok(later.number > first.number);
-      // The hash the client derives from the header equals the node's.
+      // The block the client follows is the node's block at that height.
       const header = await client.getBlockHeader(later.hash);
       assert.equal(header.number, later.number);
+      const nodeHash = await rpcCall(node.httpUrl, 'chain_getBlockHash', [later.number]);
+      assert.equal(nodeHash.result, later.hash);
     });
 
     it('submits transfer_keep_alive and sees it finalized with events and fee', async () => {

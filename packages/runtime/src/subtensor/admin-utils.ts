@@ -19,6 +19,7 @@ import {
   type RuntimeEvent,
   SubtensorStorage as S,
   type StateRW,
+  type StorageItem,
 } from '@taoscript/chain-types';
 import { bytesEqual, fxFromInt, U64F64 } from '@taoscript/codec';
 import {
@@ -52,6 +53,19 @@ import {
   mechanismStorageIndex,
   subtensorEvent,
 } from './weights.js';
+
+/** Stores a per-subnet value and emits `event(netuid, value)`: the body of most setters. */
+function storeAndEmit<V>(
+  ctx: DispatchContext,
+  item: StorageItem<[number], V>,
+  netuid: number,
+  value: V,
+  event: string,
+): undefined {
+  item.set(ctx.state, netuid, value);
+  ctx.deposit(subtensorEvent({ type: event, value: [netuid, value] } as never));
+  return undefined;
+}
 
 /** AdminUtils' pallet index. */
 export const ADMIN_UTILS_PALLET = 19;
@@ -321,22 +335,22 @@ rootSetter('sudo_set_max_epochs_per_block', (ctx, c) => {
 // ---- Root per-subnet setters without the window or existence checks -------------------------
 
 const ROOT_ANY: Rule = { who: 'root', freeze: false, exists: false };
-subnetSetter('sudo_set_network_registration_allowed', ROOT_ANY, (ctx, c) => {
-  S.NetworkRegistrationAllowed.set(ctx.state, c.netuid, c.registration_allowed);
-  ctx.deposit(
-    subtensorEvent({ type: 'RegistrationAllowed', value: [c.netuid, c.registration_allowed] }),
-  );
-  return undefined;
-});
+subnetSetter('sudo_set_network_registration_allowed', ROOT_ANY, (ctx, c) =>
+  storeAndEmit(
+    ctx,
+    S.NetworkRegistrationAllowed,
+    c.netuid,
+    c.registration_allowed,
+    'RegistrationAllowed',
+  ),
+);
 subnetSetter('sudo_set_ema_price_halving_period', ROOT_ANY, (ctx, c) => {
   S.EMAPriceHalvingBlocks.set(ctx.state, c.netuid, c.ema_halving);
   return undefined;
 });
-subnetSetter('sudo_set_min_non_immune_uids', ROOT_ANY, (ctx, c) => {
-  S.MinNonImmuneUids.set(ctx.state, c.netuid, c.min);
-  ctx.deposit(subtensorEvent({ type: 'MinNonImmuneUidsSet', value: [c.netuid, c.min] }));
-  return undefined;
-});
+subnetSetter('sudo_set_min_non_immune_uids', ROOT_ANY, (ctx, c) =>
+  storeAndEmit(ctx, S.MinNonImmuneUids, c.netuid, c.min, 'MinNonImmuneUidsSet'),
+);
 subnetSetter(
   'sudo_set_subtoken_enabled',
   { who: 'root', freeze: true, exists: false },
@@ -348,41 +362,33 @@ subnetSetter(
 
 // ---- Root per-subnet setters ----------------------------------------------------------------
 
-subnetSetter('sudo_set_min_difficulty', ROOT_FROZEN, (ctx, c) => {
-  S.MinDifficulty.set(ctx.state, c.netuid, c.min_difficulty);
-  ctx.deposit(subtensorEvent({ type: 'MinDifficultySet', value: [c.netuid, c.min_difficulty] }));
-  return undefined;
-});
-subnetSetter('sudo_set_weights_set_rate_limit', ROOT, (ctx, c) => {
-  S.WeightsSetRateLimit.set(ctx.state, c.netuid, c.weights_set_rate_limit);
-  ctx.deposit(
-    subtensorEvent({ type: 'WeightsSetRateLimitSet', value: [c.netuid, c.weights_set_rate_limit] }),
-  );
-  return undefined;
-});
-subnetSetter('sudo_set_adjustment_interval', ROOT, (ctx, c) => {
-  S.AdjustmentInterval.set(ctx.state, c.netuid, c.adjustment_interval);
-  ctx.deposit(
-    subtensorEvent({ type: 'AdjustmentIntervalSet', value: [c.netuid, c.adjustment_interval] }),
-  );
-  return undefined;
-});
-subnetSetter('sudo_set_kappa', ROOT, (ctx, c) => {
-  S.Kappa.set(ctx.state, c.netuid, c.kappa);
-  ctx.deposit(subtensorEvent({ type: 'KappaSet', value: [c.netuid, c.kappa] }));
-  return undefined;
-});
+subnetSetter('sudo_set_min_difficulty', ROOT_FROZEN, (ctx, c) =>
+  storeAndEmit(ctx, S.MinDifficulty, c.netuid, c.min_difficulty, 'MinDifficultySet'),
+);
+subnetSetter('sudo_set_weights_set_rate_limit', ROOT, (ctx, c) =>
+  storeAndEmit(
+    ctx,
+    S.WeightsSetRateLimit,
+    c.netuid,
+    c.weights_set_rate_limit,
+    'WeightsSetRateLimitSet',
+  ),
+);
+subnetSetter('sudo_set_adjustment_interval', ROOT, (ctx, c) =>
+  storeAndEmit(ctx, S.AdjustmentInterval, c.netuid, c.adjustment_interval, 'AdjustmentIntervalSet'),
+);
+subnetSetter('sudo_set_kappa', ROOT, (ctx, c) =>
+  storeAndEmit(ctx, S.Kappa, c.netuid, c.kappa, 'KappaSet'),
+);
 subnetSetter('sudo_set_target_registrations_per_interval', ROOT_FROZEN, (ctx, c) => {
   const v = c.target_registrations_per_interval;
   S.TargetRegistrationsPerInterval.set(ctx.state, c.netuid, v);
   ctx.deposit(subtensorEvent({ type: 'RegistrationPerIntervalSet', value: [c.netuid, v] }));
   return undefined;
 });
-subnetSetter('sudo_set_difficulty', ROOT_FROZEN, (ctx, c) => {
-  S.Difficulty.set(ctx.state, c.netuid, c.difficulty);
-  ctx.deposit(subtensorEvent({ type: 'DifficultySet', value: [c.netuid, c.difficulty] }));
-  return undefined;
-});
+subnetSetter('sudo_set_difficulty', ROOT_FROZEN, (ctx, c) =>
+  storeAndEmit(ctx, S.Difficulty, c.netuid, c.difficulty, 'DifficultySet'),
+);
 subnetSetter('sudo_set_max_allowed_validators', ROOT_FROZEN, (ctx, c) => {
   const v = c.max_allowed_validators;
   if (v > S.MaxAllowedUids.get(ctx.state, c.netuid))
@@ -404,13 +410,15 @@ subnetSetter('sudo_set_tempo', ROOT_FROZEN, (ctx, c) => {
   S.LastEpochBlock.set(ctx.state, c.netuid, blockOf(ctx));
   return undefined;
 });
-subnetSetter('sudo_set_rao_recycled', ROOT, (ctx, c) => {
-  S.RAORecycledForRegistration.set(ctx.state, c.netuid, c.rao_recycled);
-  ctx.deposit(
-    subtensorEvent({ type: 'RAORecycledForRegistrationSet', value: [c.netuid, c.rao_recycled] }),
-  );
-  return undefined;
-});
+subnetSetter('sudo_set_rao_recycled', ROOT, (ctx, c) =>
+  storeAndEmit(
+    ctx,
+    S.RAORecycledForRegistration,
+    c.netuid,
+    c.rao_recycled,
+    'RAORecycledForRegistrationSet',
+  ),
+);
 subnetSetter('sudo_set_min_allowed_uids', ROOT_FROZEN, (ctx, c) => {
   const v = c.min_allowed_uids;
   if (v >= S.MaxAllowedUids.get(ctx.state, c.netuid))
@@ -435,18 +443,12 @@ subnetSetter('sudo_set_subnet_emission_enabled', ROOT, (ctx, c) => {
 
 // ---- Owner-or-root per-subnet setters -------------------------------------------------------
 
-subnetSetter('sudo_set_serving_rate_limit', owner('ServingRateLimit', false), (ctx, c) => {
-  S.ServingRateLimit.set(ctx.state, c.netuid, c.serving_rate_limit);
-  ctx.deposit(
-    subtensorEvent({ type: 'ServingRateLimitSet', value: [c.netuid, c.serving_rate_limit] }),
-  );
-  return undefined;
-});
-subnetSetter('sudo_set_max_difficulty', owner('MaxDifficulty'), (ctx, c) => {
-  S.MaxDifficulty.set(ctx.state, c.netuid, c.max_difficulty);
-  ctx.deposit(subtensorEvent({ type: 'MaxDifficultySet', value: [c.netuid, c.max_difficulty] }));
-  return undefined;
-});
+subnetSetter('sudo_set_serving_rate_limit', owner('ServingRateLimit', false), (ctx, c) =>
+  storeAndEmit(ctx, S.ServingRateLimit, c.netuid, c.serving_rate_limit, 'ServingRateLimitSet'),
+);
+subnetSetter('sudo_set_max_difficulty', owner('MaxDifficulty'), (ctx, c) =>
+  storeAndEmit(ctx, S.MaxDifficulty, c.netuid, c.max_difficulty, 'MaxDifficultySet'),
+);
 subnetSetter(
   'sudo_set_weights_version_key',
   // Its own limit: WeightsVersionKeyRateLimit tempos, kept per owner coldkey.
@@ -459,18 +461,12 @@ subnetSetter(
     return undefined;
   },
 );
-subnetSetter('sudo_set_adjustment_alpha', owner('AdjustmentAlpha'), (ctx, c) => {
-  S.AdjustmentAlpha.set(ctx.state, c.netuid, c.adjustment_alpha);
-  ctx.deposit(
-    subtensorEvent({ type: 'AdjustmentAlphaSet', value: [c.netuid, c.adjustment_alpha] }),
-  );
-  return undefined;
-});
-subnetSetter('sudo_set_immunity_period', owner('ImmunityPeriod'), (ctx, c) => {
-  S.ImmunityPeriod.set(ctx.state, c.netuid, c.immunity_period);
-  ctx.deposit(subtensorEvent({ type: 'ImmunityPeriodSet', value: [c.netuid, c.immunity_period] }));
-  return undefined;
-});
+subnetSetter('sudo_set_adjustment_alpha', owner('AdjustmentAlpha'), (ctx, c) =>
+  storeAndEmit(ctx, S.AdjustmentAlpha, c.netuid, c.adjustment_alpha, 'AdjustmentAlphaSet'),
+);
+subnetSetter('sudo_set_immunity_period', owner('ImmunityPeriod'), (ctx, c) =>
+  storeAndEmit(ctx, S.ImmunityPeriod, c.netuid, c.immunity_period, 'ImmunityPeriodSet'),
+);
 subnetSetter('sudo_set_min_allowed_weights', owner('MinAllowedWeights'), (ctx, c) => {
   const v = c.min_allowed_weights;
   S.MinAllowedWeights.set(ctx.state, c.netuid, v);
@@ -540,11 +536,9 @@ register('sudo_set_bonds_moving_average', (ctx, origin, c) => {
   recordOwnerRateLimit(ctx.state, r.owner, c.netuid, limits, now);
   return OK;
 });
-subnetSetter('sudo_set_bonds_penalty', owner('BondsPenalty'), (ctx, c) => {
-  S.BondsPenalty.set(ctx.state, c.netuid, c.bonds_penalty);
-  ctx.deposit(subtensorEvent({ type: 'BondsPenaltySet', value: [c.netuid, c.bonds_penalty] }));
-  return undefined;
-});
+subnetSetter('sudo_set_bonds_penalty', owner('BondsPenalty'), (ctx, c) =>
+  storeAndEmit(ctx, S.BondsPenalty, c.netuid, c.bonds_penalty, 'BondsPenaltySet'),
+);
 subnetSetter('sudo_set_min_childkey_take_per_subnet', owner('MinChildkeyTake'), (ctx, c) => {
   const t = c.take;
   if (t < S.MinChildkeyTake.get(ctx.state) || t > S.MaxChildkeyTake.get(ctx.state))
@@ -553,11 +547,9 @@ subnetSetter('sudo_set_min_childkey_take_per_subnet', owner('MinChildkeyTake'), 
   ctx.deposit(subtensorEvent({ type: 'MinChildKeyTakePerSubnetSet', value: [c.netuid, t] }));
   return undefined;
 });
-subnetSetter('sudo_set_commit_reveal_weights_enabled', owner('CommitRevealEnabled'), (ctx, c) => {
-  S.CommitRevealWeightsEnabled.set(ctx.state, c.netuid, c.enabled);
-  ctx.deposit(subtensorEvent({ type: 'CommitRevealEnabled', value: [c.netuid, c.enabled] }));
-  return undefined;
-});
+subnetSetter('sudo_set_commit_reveal_weights_enabled', owner('CommitRevealEnabled'), (ctx, c) =>
+  storeAndEmit(ctx, S.CommitRevealWeightsEnabled, c.netuid, c.enabled, 'CommitRevealEnabled'),
+);
 subnetSetter('sudo_set_liquid_alpha_enabled', owner('LiquidAlphaEnabled', false), (ctx, c) => {
   S.LiquidAlphaOn.set(ctx.state, c.netuid, c.enabled);
   return undefined;
@@ -577,11 +569,9 @@ subnetSetter('sudo_set_commit_reveal_weights_interval', owner('WeightCommitInter
   ctx.deposit(subtensorEvent({ type: 'CommitRevealPeriodsSet', value: [c.netuid, c.interval] }));
   return undefined;
 });
-subnetSetter('sudo_set_toggle_transfer', owner('TransferEnabled', false), (ctx, c) => {
-  S.TransferToggle.set(ctx.state, c.netuid, c.toggle);
-  ctx.deposit(subtensorEvent({ type: 'TransferToggle', value: [c.netuid, c.toggle] }));
-  return undefined;
-});
+subnetSetter('sudo_set_toggle_transfer', owner('TransferEnabled', false), (ctx, c) =>
+  storeAndEmit(ctx, S.TransferToggle, c.netuid, c.toggle, 'TransferToggle'),
+);
 subnetSetter('sudo_set_recycle_or_burn', owner('RecycleOrBurn', false), (ctx, c) => {
   S.RecycleOrBurn.set(ctx.state, c.netuid, c.recycle_or_burn);
   return undefined;

@@ -1560,6 +1560,40 @@ function simContext(view: ApiView): DispatchContext {
 }
 
 /**
+ * The shared part of both simulations: what goes in, what comes out, the fee, and what would
+ * come out at the current price with no slippage. Root and stable subnets trade 1:1 (nothing for
+ * an unknown subnet); `undefined` when the swap fails.
+ */
+function simulateSwap(
+  view: ApiView,
+  netuid: number,
+  amount: bigint,
+  direction: 'buy' | 'sell',
+): { paidIn: bigint; paidOut: bigint; fee: bigint; noSlippage: bigint } | undefined {
+  assertView(view);
+  assertNetuid(netuid);
+  assertU64(amount, direction === 'buy' ? 'tao' : 'alpha');
+  const st = view.state;
+  const price = currentAlphaPrice(st, netuid);
+  const noSlippage =
+    direction === 'buy'
+      ? fxToU64(U64F64, fxDiv(U64F64, u64f64(amount), price))
+      : fxToU64(U64F64, fxMul(U64F64, u64f64(amount), price));
+  if (S.SubnetMechanism.get(st, netuid) !== 1) {
+    const paid = subnetExists(st, netuid) ? amount : 0n;
+    return { paidIn: paid, paidOut: paid, fee: 0n, noSlippage };
+  }
+  if (direction === 'buy') {
+    const r = swapTaoForAlpha(simContext(view), netuid, amount, { simulate: true });
+    return r.ok ? { paidIn: r.taoIn, paidOut: r.alphaOut, fee: r.fee, noSlippage } : undefined;
+  }
+  const r = swapAlphaForTao(simContext(view), netuid, amount, { simulate: true });
+  return r.ok ? { paidIn: r.alphaIn, paidOut: r.taoOut, fee: r.fee, noSlippage } : undefined;
+}
+
+const shortfall = (expected: bigint, got: bigint): bigint => (expected > got ? expected - got : 0n);
+
+/**
  * `sim_swap_tao_for_alpha`: a simulated buy at the default price limit. Slippage is the alpha
  * short of `tao / price`. Root and stable subnets trade 1:1 (nothing for an unknown subnet); a
  * failing swap gives all zeros.
@@ -1568,32 +1602,15 @@ function simContext(view: ApiView): DispatchContext {
  * // simSwapTaoForAlpha(view, 1, 1_000_000_000n).alpha_amount
  */
 export function simSwapTaoForAlpha(view: ApiView, netuid: number, tao: bigint): SimSwapResult {
-  assertView(view);
-  assertNetuid(netuid);
-  assertU64(tao, 'tao');
-  const st = view.state;
-  const price = currentAlphaPrice(st, netuid);
-  const noSlippage = fxToU64(U64F64, fxDiv(U64F64, u64f64(tao), price));
-  let paidIn: bigint;
-  let paidOut: bigint;
-  let fee = 0n;
-  if (S.SubnetMechanism.get(st, netuid) !== 1) {
-    paidIn = subnetExists(st, netuid) ? tao : 0n;
-    paidOut = paidIn;
-  } else {
-    const r = swapTaoForAlpha(simContext(view), netuid, tao, { simulate: true });
-    if (!r.ok) return { ...ZERO_SIM };
-    paidIn = r.taoIn;
-    paidOut = r.alphaOut;
-    fee = r.fee;
-  }
+  const r = simulateSwap(view, netuid, tao, 'buy');
+  if (!r) return { ...ZERO_SIM };
   return {
-    tao_amount: paidIn,
-    alpha_amount: paidOut,
-    tao_fee: fee,
+    tao_amount: r.paidIn,
+    alpha_amount: r.paidOut,
+    tao_fee: r.fee,
     alpha_fee: 0n,
     tao_slippage: 0n,
-    alpha_slippage: noSlippage > paidOut ? noSlippage - paidOut : 0n,
+    alpha_slippage: shortfall(r.noSlippage, r.paidOut),
   };
 }
 
@@ -1606,31 +1623,14 @@ export function simSwapTaoForAlpha(view: ApiView, netuid: number, tao: bigint): 
  * // simSwapAlphaForTao(view, 1, 1_000_000_000n).tao_amount
  */
 export function simSwapAlphaForTao(view: ApiView, netuid: number, alpha: bigint): SimSwapResult {
-  assertView(view);
-  assertNetuid(netuid);
-  assertU64(alpha, 'alpha');
-  const st = view.state;
-  const price = currentAlphaPrice(st, netuid);
-  const noSlippage = fxToU64(U64F64, fxMul(U64F64, u64f64(alpha), price));
-  let paidIn: bigint;
-  let paidOut: bigint;
-  let fee = 0n;
-  if (S.SubnetMechanism.get(st, netuid) !== 1) {
-    paidIn = subnetExists(st, netuid) ? alpha : 0n;
-    paidOut = paidIn;
-  } else {
-    const r = swapAlphaForTao(simContext(view), netuid, alpha, { simulate: true });
-    if (!r.ok) return { ...ZERO_SIM };
-    paidIn = r.alphaIn;
-    paidOut = r.taoOut;
-    fee = r.fee;
-  }
+  const r = simulateSwap(view, netuid, alpha, 'sell');
+  if (!r) return { ...ZERO_SIM };
   return {
-    tao_amount: paidOut,
-    alpha_amount: paidIn,
+    tao_amount: r.paidOut,
+    alpha_amount: r.paidIn,
     tao_fee: 0n,
-    alpha_fee: fee,
-    tao_slippage: noSlippage > paidOut ? noSlippage - paidOut : 0n,
+    alpha_fee: r.fee,
+    tao_slippage: shortfall(r.noSlippage, r.paidOut),
     alpha_slippage: 0n,
   };
 }
