@@ -5,5 +5,6 @@ export * from './fees.js';
 export { lookup } from './pallets/balances.js';
 export { CODE_KEY } from './pallets/system.js';
 export * from './state.js';
+export * from './subtensor/epoch/index.js';
 export { handlers as subtensorHandlers, isAdmitted } from './subtensor/index.js';
 export * from './subtensor/math/index.js';
