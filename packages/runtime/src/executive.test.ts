@@ -93,6 +93,7 @@ describe('runtime: balances and fees', () => {
     assert.equal(Balances.TotalIssuance.get(c.state), issuance);
     const names = events.map((e) => `${e.event.type}.${(e.event.value as { type: string }).type}`);
     assert.deepEqual(names, [
+      'Balances.Issued', // block_step mints the block emission (recycled: no subnet emits)
       'System.ExtrinsicSuccess', // timestamp inherent
       'Balances.Withdraw',
       'System.NewAccount',

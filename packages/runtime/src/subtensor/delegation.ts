@@ -19,7 +19,7 @@ import {
   type Origin,
 } from '../dispatch.js';
 import type { Overlay } from '../state.js';
-import { blockHooks, handlers } from './dispatch.js';
+import { handlers } from './dispatch.js';
 import { assertNetuid, atomically, subtensorError } from './pool.js';
 import {
   exceedsTxDelegateTakeRateLimit,
@@ -375,5 +375,3 @@ register('set_children', (ctx, cold, a) =>
 register('set_childkey_take', (ctx, cold, a) =>
   doSetChildkeyTake(ctx, cold, a.hotkey, a.netuid, a.take),
 );
-
-blockHooks.onInitialize.push(setPendingChildrenForBlock);

@@ -19,3 +19,4 @@ import './root-claims.js';
 import './swap-calls.js';
 import './evm.js';
 import './faucet.js';
+import './coinbase/block-step.js';

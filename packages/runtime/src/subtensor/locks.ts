@@ -39,7 +39,7 @@ const now = (ctx: DispatchContext): bigint => BigInt(ctx.blockNumber);
 const satAdd = (a: bigint, b: bigint): bigint => (a + b > U64_MAX ? U64_MAX : a + b);
 
 /** `do_lock_stake`: creates or tops up the coldkey's lock on `netuid`, pointed at `hotkey`. */
-function doLockStake(
+export function doLockStake(
   ctx: DispatchContext,
   cold: Uint8Array,
   netuid: number,

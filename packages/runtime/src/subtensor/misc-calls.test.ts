@@ -287,8 +287,10 @@ describe('add_stake_burn (132)', () => {
       { type: 'AddStakeBurn', value: { netuid: NET, hotkey: HB, amount: 10n * TAO, alpha } },
     ]);
     assert.equal(stakeOf(new Overlay(h.state), HB, BOB, NET), 0n);
-    // Burn keeps SubnetAlphaOut (the alpha stays counted as issued).
-    assert.equal(S.SubnetAlphaOut.get(h.state, NET), outBefore + alpha);
+    // Burn keeps SubnetAlphaOut (the alpha stays counted as issued). The block's coinbase also
+    // minted the subnet's alpha emission into it (root holds no TAO: no root alpha recycled).
+    const minted = S.SubnetAlphaOutEmission.get(h.state, NET);
+    assert.equal(S.SubnetAlphaOut.get(h.state, NET), outBefore + minted + alpha);
     assertFreeIsIssuance(h);
   });
 

@@ -16,7 +16,7 @@ import {
   type Origin,
 } from '../dispatch.js';
 import type { Overlay } from '../state.js';
-import { blockHooks, handlers } from './dispatch.js';
+import { handlers } from './dispatch.js';
 import { bumpBurnAfterRegistration, decayBurn } from './math/registration.js';
 import {
   assertNetuid,
@@ -459,8 +459,6 @@ export function updateRegistrationPrices(ctx: DispatchContext): void {
     if (netuid === 0 && shouldRunEpoch(st, 0, now)) S.RegistrationsThisInterval.set(st, 0, 0);
   }
 }
-
-blockHooks.onInitialize.push(updateRegistrationPrices);
 
 // ---- call handlers ------------------------------------------------------------------------------
 

@@ -63,6 +63,10 @@ function world(rate = RATE): RuntimeHarness {
   h.edit((o) => {
     S.RootClaimable.set(o, HB, [[NET, rate]]);
     S.SubnetAlphaOut.set(o, NET, S.SubnetAlphaOut.get(o, NET) + 10n * TAO);
+    // Keep the per-block coinbase out of these claims: no automatic root claims (block_step would
+    // claim for Bob before his extrinsic) and no further emission into subnet 1.
+    S.NumRootClaim.set(o, 0n);
+    S.NetworkRegistrationAllowed.set(o, NET, false);
   });
   return h;
 }

@@ -608,7 +608,7 @@ export function unstakeFromSubnet(
  * (its lock share follows); fails with `AmountTooLow` below `DefaultMinStake` worth of TAO at
  * the spot price. Returns that TAO equivalent.
  */
-function transferStakeWithinSubnet(
+export function transferStakeWithinSubnet(
   ctx: DispatchContext,
   fromCold: Uint8Array,
   fromHot: Uint8Array,
