@@ -26,9 +26,13 @@ async function main(): Promise<void> {
     return;
   }
   let genesisSubnets: DevSubnet[] = [];
+  let emissionShares: 'price' | 'flow' | undefined;
   try {
-    if (cli.chainSpec !== undefined) genesisSubnets = readChainSpec(cli.chainSpec).subnets;
-    else if (cli.devSubnets !== undefined) genesisSubnets = devSubnets(cli.devSubnets).subnets;
+    if (cli.chainSpec !== undefined) {
+      const spec = readChainSpec(cli.chainSpec);
+      genesisSubnets = spec.subnets;
+      emissionShares = spec.emissionShares;
+    } else if (cli.devSubnets !== undefined) genesisSubnets = devSubnets(cli.devSubnets).subnets;
   } catch (err) {
     if (err instanceof ChainSpecError) {
       process.stderr.write(`error: ${err.message}\n`);
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
     },
     logger,
     genesisSubnets,
+    ...(emissionShares !== undefined ? { emissionShares } : {}),
   });
   logger.info(
     {

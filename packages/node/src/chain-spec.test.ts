@@ -37,6 +37,18 @@ describe('chain spec and --dev-subnets', () => {
     assert.equal(spec.subnets[0]?.tempo, 100);
   });
 
+  it('reads the emission-share rule and refuses an unknown one', () => {
+    const flow = readChainSpec(
+      file('flow.json', JSON.stringify({ subnets: [], emissionShares: 'flow' })),
+    );
+    assert.equal(flow.emissionShares, 'flow');
+    assert.equal(readChainSpec(file('none.json', '{"subnets": []}')).emissionShares, undefined);
+    assert.throws(
+      () => readChainSpec(file('bad-rule.json', '{"subnets": [], "emissionShares": "tao"}')),
+      (e: unknown) => e instanceof ChainSpecError && /emissionShares/.test((e as Error).message),
+    );
+  });
+
   it('refuses missing, oversized, non-JSON and malformed files with one clear line', () => {
     const cases: [string, RegExp][] = [
       [join(dir, 'nope.json'), /cannot read .*ENOENT/],

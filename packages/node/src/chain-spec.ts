@@ -15,6 +15,8 @@ export interface DevSubnet {
 
 export interface ChainSpecChoices {
   subnets: DevSubnet[];
+  /** How block emission is shared across subnets; subtensor's current price rule by default. */
+  emissionShares?: 'price' | 'flow';
 }
 
 /** A spec file that cannot be used, with a one-line reason. */
@@ -41,6 +43,7 @@ const ChainSpecFile = z
           .strict(),
       )
       .max(MAX_GENESIS_SUBNETS),
+    emissionShares: z.enum(['price', 'flow']).optional(),
   })
   .strict();
 
@@ -112,5 +115,8 @@ export function readChainSpec(path: string): ChainSpecChoices {
       hotkey: resolveAccount(s.hotkey),
       ...(s.tempo !== undefined ? { tempo: s.tempo } : {}),
     })),
+    ...(parsed.data.emissionShares !== undefined
+      ? { emissionShares: parsed.data.emissionShares }
+      : {}),
   };
 }

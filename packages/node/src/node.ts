@@ -40,6 +40,8 @@ export interface NodeOptions {
   now?: () => number;
   /** Subnets created and started at genesis (`--dev-subnets`, `--chain-spec`). */
   genesisSubnets?: DevSubnet[];
+  /** How block emission is shared across subnets (chain spec `emissionShares`). */
+  emissionShares?: 'price' | 'flow';
 }
 
 export interface RunningNode {
@@ -81,7 +83,10 @@ export async function startNode(opts: NodeOptions): Promise<RunningNode> {
         (n) => [devKeypair(n).publicKey, DEV_ENDOWMENT] as [Uint8Array, bigint],
       ),
       sudoKey: alice,
-      ...(opts.genesisSubnets?.length ? { subtensor: { subnets: opts.genesisSubnets } } : {}),
+      subtensor: {
+        ...(opts.genesisSubnets?.length ? { subnets: opts.genesisSubnets } : {}),
+        ...(opts.emissionShares !== undefined ? { emissionShares: opts.emissionShares } : {}),
+      },
     },
     author: alice,
     now: opts.now ?? Date.now,

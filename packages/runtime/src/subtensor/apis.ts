@@ -50,6 +50,7 @@ import {
 } from '@taoscript/codec';
 import type { DispatchContext } from '../dispatch.js';
 import { Overlay, type StateReader } from '../state.js';
+import { getNextEpochStartBlock as nextEpochStartBlock } from './coinbase/schedule.js';
 import { rollForwardLock } from './math/lock.js';
 import { calculateFeeAmount } from './math/swap.js';
 import {
@@ -1180,12 +1181,7 @@ export function getSubnetAccountId(view: ApiView, netuid: number): Uint8Array | 
 export function getNextEpochStartBlock(view: ApiView, netuid: number): bigint | undefined {
   assertView(view);
   assertNetuid(netuid);
-  const st = view.state;
-  const tempo = S.Tempo.get(st, netuid);
-  if (tempo === 0) return undefined;
-  const auto = satU64(S.LastEpochBlock.get(st, netuid) + BigInt(tempo));
-  const pending = S.PendingEpochAt.get(st, netuid);
-  return pending > 0n && pending < auto ? pending : auto;
+  return nextEpochStartBlock(view.state, netuid);
 }
 
 // ---- StakeInfoRuntimeApi ------------------------------------------------------------------------

@@ -4,10 +4,12 @@
  * optional dev subnets registered and started through the same code as `register_network` and
  * `start_call`.
  */
+
 import { Balances, SubtensorStorage as S } from '@taoscript/chain-types';
 import { type DispatchContext, describeDispatchError } from '../dispatch.js';
 import type { GenesisConfig } from '../executive.js';
 import type { Overlay } from '../state.js';
+import { type EmissionSharesRule, setEmissionSharesRule } from './coinbase/shares.js';
 import { assertNetuid } from './pool.js';
 import { doRegisterNetwork, doStartCall, nextNetuid, symbolForSubnet } from './subnets.js';
 
@@ -34,6 +36,11 @@ export interface SubtensorGenesisConfig {
   startCallDelay?: bigint;
   /** Dev subnets, registered in order (netuid 1, 2, …). */
   subnets?: DevSubnetConfig[];
+  /**
+   * How block emission is shared across subnets: subtensor's current price-EMA rule (default) or
+   * its dormant net TAO-flow rule. Not in the metadata: kept under `:taoscript:emission_shares`.
+   */
+  emissionShares?: EmissionSharesRule;
 }
 
 const ZERO_ACCOUNT = new Uint8Array(32);
@@ -72,6 +79,12 @@ function checkConfig(c: unknown): SubtensorGenesisConfig {
         throw new TypeError(`subtensor.subnets[${i}].emissionEnabled: expected a boolean`);
     });
   }
+  if (
+    cfg.emissionShares !== undefined &&
+    cfg.emissionShares !== 'price' &&
+    cfg.emissionShares !== 'flow'
+  )
+    throw new RangeError(`subtensor.emissionShares: expected 'price' or 'flow'`);
   return cfg;
 }
 
@@ -112,6 +125,8 @@ export function subtensorGenesis(ov: Overlay, cfg: GenesisConfig): void {
   S.TokenSymbol.set(ov, 0, symbolForSubnet(0));
   // migrate_set_subtoken_enabled: root trades from the start.
   S.SubtokenEnabled.set(ov, 0, true);
+
+  if (sub.emissionShares !== undefined) setEmissionSharesRule(ov, sub.emissionShares);
 
   // Dev subnets, through the extrinsics' own code at block 0.
   const ctx: DispatchContext = {

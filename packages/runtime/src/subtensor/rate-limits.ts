@@ -11,6 +11,7 @@ import {
   type RateLimitKey,
   type RuntimeEvent,
   SubtensorStorage as S,
+  type StateGet,
   type StateRW,
 } from '@taoscript/chain-types';
 import { bytesEqual } from '@taoscript/codec';
@@ -247,7 +248,7 @@ export function setAccountLastBlock(
 }
 
 /** `should_run_epoch`: whether the subnet's epoch is due at `block` (stateful scheduler). */
-export function shouldRunEpoch(state: StateRW, netuid: number, block: bigint): boolean {
+export function shouldRunEpoch(state: StateGet, netuid: number, block: bigint): boolean {
   const tempo = S.Tempo.get(state, netuid);
   if (tempo === 0) return false;
   const pending = S.PendingEpochAt.get(state, netuid);

@@ -7,11 +7,11 @@ import { MapState, Overlay } from '../state.js';
 import { handlers } from './dispatch.js';
 import { bumpBurnAfterRegistration, decayBurn } from './math/registration.js';
 import { subnetAccount } from './pool.js';
+import { shouldRunEpoch } from './rate-limits.js';
 import {
   getNeuronToPrune,
   immuneOwnerUids,
   ROOT_DELEGATE_TAKE,
-  shouldRunEpoch,
   updateRegistrationPrices,
 } from './registration.js';
 import './subnets.js';

@@ -28,14 +28,13 @@ import {
   swapTaoForAlpha,
   transferTaoToSubnet,
 } from './pool.js';
+import { shouldRunEpoch } from './rate-limits.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const I64_MIN = -(1n << 63n);
 const I64_MAX = (1n << 63n) - 1n;
 /** `GLOBAL_MAX_SUBNET_COUNT`: mechanism storage indices are `mecid · 4096 + netuid`. */
 export const GLOBAL_MAX_SUBNET_COUNT = 4096;
-/** `MAX_TEMPO`: a subnet whose `BlocksSinceLastStep` exceeds this is due for an epoch. */
-const MAX_TEMPO = 50_400n;
 /** The take root registration gives a hotkey that is not yet a delegate (18%). */
 export const ROOT_DELEGATE_TAKE = 11_796;
 
@@ -424,17 +423,6 @@ export function doRootRegister(
 }
 
 // ---- per-block ----------------------------------------------------------------------------------
-
-/** `should_run_epoch` (the stateful scheduler). */
-export function shouldRunEpoch(state: StateGet, netuid: number, now: bigint): boolean {
-  const tempo = S.Tempo.get(state, netuid);
-  if (tempo === 0) return false;
-  const pending = S.PendingEpochAt.get(state, netuid);
-  if (pending > 0n && now >= pending) return true;
-  if (S.BlocksSinceLastStep.get(state, netuid) > MAX_TEMPO) return true;
-  const last = S.LastEpochBlock.get(state, netuid);
-  return (now > last ? now - last : 0n) >= BigInt(tempo);
-}
 
 /**
  * `update_registration_prices_for_networks` (first step of `block_step`): every subnet's burn

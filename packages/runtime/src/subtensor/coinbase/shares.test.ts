@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { SubtensorStorage as S } from '@taoscript/chain-types';
 import { fxFromRatio, fxToF64, I96F32, U64F64 } from '@taoscript/codec';
 import type { DispatchContext } from '../../dispatch.js';
+import { Runtime } from '../../executive.js';
 import { MapState, Overlay } from '../../state.js';
 import {
   EMISSION_SHARES_KEY,
@@ -151,6 +152,27 @@ describe('the emission-share rule switch', () => {
       [...EMISSION_SHARES_KEY].map((c) => String.fromCharCode(c)).join(''),
       ':taoscript:emission_shares',
     );
+  });
+
+  it('is chosen at genesis by subtensor.emissionShares, and a bad choice is refused', () => {
+    const runtime = new Runtime();
+    const balances: [Uint8Array, bigint][] = [[new Uint8Array(32).fill(1), 10n ** 12n]];
+    const genesis = (emissionShares?: unknown) =>
+      new MapState(
+        new Map(
+          [
+            ...runtime.genesis({
+              balances,
+              subtensor:
+                emissionShares === undefined ? {} : { emissionShares: emissionShares as 'flow' },
+            }),
+          ].filter((e): e is [string, Uint8Array] => e[1] !== null),
+        ),
+      );
+    assert.equal(getEmissionSharesRule(genesis()), 'price');
+    assert.equal(getEmissionSharesRule(genesis('flow')), 'flow');
+    assert.equal(getEmissionSharesRule(genesis('price')), 'price');
+    assert.throws(() => genesis('tao'), /emissionShares/);
   });
 
   it('rejects bad input', () => {
