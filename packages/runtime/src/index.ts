@@ -8,3 +8,4 @@ export * from './state.js';
 export * from './subtensor/epoch/index.js';
 export { handlers as subtensorHandlers, isAdmitted } from './subtensor/index.js';
 export * from './subtensor/math/index.js';
+export { subnetAccount } from './subtensor/pool.js';
