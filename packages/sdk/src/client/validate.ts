@@ -1,0 +1,102 @@
+/** Argument checks and small helpers of the chain client (TypeError / RangeError at the edge). */
+import { ClientTimeoutError } from './errors.js';
+import type { Signer } from './types.js';
+
+/** 2^64 − 1. */
+export const U64_MAX = (1n << 64n) - 1n;
+/** Prices are rao per alpha scaled by 1e9. */
+export const PRICE_SCALE = 1_000_000_000n;
+
+/** A checked u16 netuid. */
+export function netuidOf(x: unknown, what = 'netuid'): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 0xffff)
+    throw new RangeError(`${what} must be an integer in 0..65535, got ${String(x)}`);
+  return x;
+}
+/** A checked u16 (RangeError otherwise). */
+export function u16Of(x: unknown, what: string): number {
+  return netuidOf(x, what);
+}
+/** A checked u8 (RangeError otherwise). */
+export function u8Of(x: unknown, what: string): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < 0 || x > 255)
+    throw new RangeError(`${what} must be an integer in 0..255, got ${String(x)}`);
+  return x;
+}
+/** A checked non-zero u64 amount (TypeError for non-bigints). */
+export function amountOf(x: unknown, what = 'amount'): bigint {
+  if (typeof x !== 'bigint') throw new TypeError(`${what} must be a bigint (rao)`);
+  if (x <= 0n || x > U64_MAX) throw new RangeError(`${what} must be in 1..2^64-1, got ${x}`);
+  return x;
+}
+/** A checked signer: 32-byte public key and a sign function. */
+export function signerOf(s: unknown): Signer {
+  const x = s as Signer;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    !(x.publicKey instanceof Uint8Array) ||
+    x.publicKey.length !== 32 ||
+    typeof x.sign !== 'function'
+  )
+    throw new TypeError('signer must have a 32-byte publicKey and a sign(message) function');
+  return x;
+}
+/** A checked tolerance in [0, max). */
+export function toleranceOf(t: unknown, max: number): number {
+  if (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t >= max)
+    throw new RangeError(`tolerance must be a number in [0, ${max}), got ${String(t)}`);
+  return t;
+}
+/** `price · (1 ± tolerance)` in integer arithmetic (tolerance to 1e-9). */
+export function applyTolerance(price: bigint, tolerance: number, sign: 1 | -1): bigint {
+  const ppb = BigInt(Math.round(tolerance * 1e9));
+  return (price * (PRICE_SCALE + BigInt(sign) * ppb)) / PRICE_SCALE;
+}
+/** a / b as a number (9 decimals), 0 when b is 0. */
+export function ratio(a: bigint, b: bigint): number {
+  if (b === 0n) return 0;
+  return Number((a * 1_000_000_000n) / b) / 1e9;
+}
+
+/** `work`, rejected with ClientTimeoutError after `ms` or with the signal's reason on abort. */
+export function deadline<T>(
+  work: Promise<T>,
+  ms: number,
+  what: string,
+  signal?: AbortSignal,
+  onAbandon?: () => void,
+): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      onAbandon?.();
+      reject(new ClientTimeoutError(what, ms));
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      onAbandon?.();
+      reject(signal?.reason ?? new Error('aborted'));
+    };
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e) => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}
+
+/** The platform WebSocket, or the `ws` package's on Node 20. */
+export async function webSocketClass(): Promise<unknown> {
+  const g = globalThis as { WebSocket?: unknown };
+  if (typeof g.WebSocket === 'function') return g.WebSocket;
+  return (await import('ws')).WebSocket;
+}
