@@ -12,6 +12,7 @@ const ALLOWED: Record<string, string[]> = {
   runtime: ['codec', 'crypto', 'chain-types'],
   node: ['runtime', 'codec', 'crypto', 'chain-types'],
   testkit: ['codec', 'crypto', 'chain-types', 'runtime', 'node'],
+  sdk: ['codec', 'crypto', 'chain-types'],
   cli: ['sdk', 'subnet', 'runtime', 'codec', 'crypto', 'chain-types'],
 };
 /** Things the pure runtime must never touch. */
