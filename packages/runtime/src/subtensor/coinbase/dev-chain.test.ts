@@ -22,7 +22,7 @@ import { devKeypair, runtimeHarness } from '@taoscript/testkit';
 import { describeDispatchError } from '../../dispatch.js';
 import { Overlay } from '../../state.js';
 import { stakeOf } from '../share-pool.js';
-import { type ChainView, DevChainLedger, viewChain } from './dev-chain-ledger.js';
+import { type ChainView, DevChainLedger, viewChain } from './dev-chain-test-fixtures.js';
 
 const TAO = 1_000_000_000n;
 const ROOT = 0;
