@@ -4,7 +4,7 @@
  * `start_call` once allowed, filled with miners (`burned_register`) and validators (`add_stake`),
  * one validator hotkey also staked on root, and weights set after every epoch (one validator on
  * subnet 2 ranks the miners the other way round). Every block goes through the real executive and
- * is checked against the TAO and alpha identities of dev-chain-ledger.ts; the end state against
+ * is checked against the TAO and alpha identities of dev-chain-test-fixtures.ts; the end state against
  * what spec runtime.md §6.5–6.6 and yuma-epoch.md §7 say incentives, dividends, the owner cut and
  * root dividends do.
  */
