@@ -1,14 +1,100 @@
 /** Pallet declarations: storage items, constants, and the calls/events/errors enums of one pallet. */
-import { hashKey, type StorageHasher, storagePrefix, toHex } from '@taoscript/codec';
+import {
+  type HexString,
+  hashKey,
+  type StorageHasher,
+  storagePrefix,
+  toHex,
+} from '@taoscript/codec';
 import { type AnyShape, Enum, type EnumValue, type Shape, Tuple } from './dsl.js';
+import {
+  type FastKind,
+  fastDecode,
+  fastDecodeKind,
+  fastEncode,
+  fastEncodeKind,
+} from './fast-codecs.js';
+
+/**
+ * A full storage key built once and reused: its bytes and, computed on first use, its canonical
+ * `0x` lowercase hex. Storage items hand these to states that offer the `*At` fast paths, so a
+ * state keyed by hex (or by bytes) converts nothing per access. The bytes must not be mutated.
+ * @example
+ * import { StorageKey } from '@taoscript/chain-types';
+ * new StorageKey(new Uint8Array([1, 171])).hex; // '0x01ab'
+ */
+export class StorageKey {
+  readonly #bytes: Uint8Array;
+  #hex: HexString | undefined;
+  /** Copies `bytes`. */
+  constructor(bytes: Uint8Array) {
+    if (!(bytes instanceof Uint8Array)) throw new TypeError('StorageKey: expected a Uint8Array');
+    this.#bytes = bytes.slice();
+  }
+  /** The key bytes (shared: do not mutate). */
+  get bytes(): Uint8Array {
+    return this.#bytes;
+  }
+  /** The key as `toHex` writes it. */
+  get hex(): HexString {
+    let h = this.#hex;
+    if (h === undefined) {
+      h = toHex(this.#bytes);
+      this.#hex = h;
+    }
+    return h;
+  }
+}
 
 /** Read access to state, as the runtime and the RPC layer both provide it. */
 export interface StateGet {
   get(key: Uint8Array): Uint8Array | undefined;
+  /** Optional fast path: the same as `get(key.bytes)`. */
+  getAt?(key: StorageKey): Uint8Array | undefined;
 }
 export interface StateRW extends StateGet {
   set(key: Uint8Array, value: Uint8Array): void;
   delete(key: Uint8Array): void;
+  /** Optional fast path: the same as `set(key.bytes, value)`. */
+  setAt?(key: StorageKey, value: Uint8Array): void;
+  /** Optional fast path: the same as `delete(key.bytes)`. */
+  deleteAt?(key: StorageKey): void;
+}
+
+/** Entries a storage item's key cache holds before it starts over. */
+const KEY_CACHE_LIMIT = 1 << 15;
+/** Byte keys up to this length are cached (AccountId32, H256, short vectors). */
+const CACHED_BYTES_MAX = 128;
+
+/** A node of a storage item's key cache: one level per key position. */
+interface KeyNode {
+  /** The prepared key of the tuple that ends here. */
+  key?: StorageKey;
+  /** Next level by a primitive key value (number, bigint, boolean, string; Map's SameValueZero). */
+  prim?: Map<unknown, KeyNode>;
+  /** Next level by the contents of a byte-array key value (see `bytesId`). */
+  bytes?: Map<string, KeyNode>;
+}
+
+const idCodes: number[][] = [];
+/**
+ * A string that identifies a byte array's length and contents (two bytes per UTF-16 unit, after a
+ * unit holding the length), for use as a Map key.
+ */
+function bytesId(b: Uint8Array): string {
+  const n = b.length;
+  const units = (n + 1) >> 1;
+  let codes = idCodes[n];
+  if (codes === undefined) {
+    codes = new Array<number>(units + 1).fill(0);
+    codes[0] = n;
+    idCodes[n] = codes;
+  }
+  let j = 1;
+  let i = 0;
+  for (; i + 1 < n; i += 2) codes[j++] = (b[i] as number) | ((b[i + 1] as number) << 8);
+  if (i < n) codes[j] = b[i] as number;
+  return String.fromCharCode.apply(null, codes);
 }
 
 export type Modifier = 'Optional' | 'Default';
@@ -35,10 +121,97 @@ export class StorageItem<K extends unknown[], V> {
     if (hashers.length !== keyShapes.length) throw new Error(`${pallet}.${name}: hashers/keys`);
     this.keyShape =
       keyShapes.length === 1 ? (keyShapes[0] as AnyShape) : (Tuple(...keyShapes) as AnyShape);
+    this.decKind = fastDecodeKind(value);
+    this.encKind = fastEncodeKind(value);
+  }
+
+  // Byte-arithmetic SCALE for integer, fixed-point and bool values (same results as `value`'s
+  // codec, which handles whatever the fast paths decline).
+  private readonly decKind: FastKind;
+  private readonly encKind: FastKind;
+
+  private decode(raw: Uint8Array): V {
+    if (this.decKind !== 0) {
+      const v = fastDecode(this.decKind, raw);
+      if (v !== undefined) return v as V;
+    }
+    return this.value.dec(raw);
+  }
+
+  private encode(value: V): Uint8Array {
+    if (this.encKind !== 0) {
+      const bytes = fastEncode(this.encKind, value);
+      if (bytes !== undefined) return bytes;
+    }
+    return this.value.enc(value);
   }
 
   /** The full storage key for the given key values (or the item prefix for a plain item). */
   key(...keys: K): Uint8Array {
+    return this.prepared(keys).bytes.slice();
+  }
+
+  /** The full storage key as a reusable `StorageKey` (cached per key tuple). */
+  storageKey(...keys: K): StorageKey {
+    return this.prepared(keys);
+  }
+
+  // Building a key encodes and hashes every part and then the state converts it to hex. Items are
+  // read and written with the same few key tuples over and over, so each tuple's StorageKey is
+  // remembered: primitive key values index the cache directly, byte arrays by their contents, and
+  // anything else (structs, enums) is built afresh. Bounded by its node count; cleared wholesale
+  // when full. A key value always encodes the same way, so a hit equals a rebuild.
+  private keyRoot: KeyNode = {};
+  private keyCount = 0;
+  private prepared(keys: readonly unknown[]): StorageKey {
+    if (this.keyCount >= KEY_CACHE_LIMIT) {
+      this.keyRoot = {};
+      this.keyCount = 0;
+    }
+    let node = this.keyRoot;
+    for (let i = 0; i < keys.length; i++) {
+      const v = keys[i];
+      const t = typeof v;
+      let next: KeyNode | undefined;
+      if (t === 'number' || t === 'bigint' || t === 'boolean' || t === 'string') {
+        let m = node.prim;
+        if (m === undefined) {
+          m = new Map();
+          node.prim = m;
+        }
+        next = m.get(v);
+        if (next === undefined) {
+          next = {};
+          m.set(v, next);
+          this.keyCount++;
+        }
+      } else if (v instanceof Uint8Array && v.length <= CACHED_BYTES_MAX) {
+        let m = node.bytes;
+        if (m === undefined) {
+          m = new Map();
+          node.bytes = m;
+        }
+        const id = bytesId(v);
+        next = m.get(id);
+        if (next === undefined) {
+          next = {};
+          m.set(id, next);
+          this.keyCount++;
+        }
+      } else {
+        return new StorageKey(this.build(keys));
+      }
+      node = next;
+    }
+    let k = node.key;
+    if (k === undefined) {
+      k = new StorageKey(this.build(keys)); // throws (caching nothing) for bad key values
+      node.key = k;
+    }
+    return k;
+  }
+
+  private build(keys: readonly unknown[]): Uint8Array {
     if (keys.length === 0) return this.prefix;
     const parts: Uint8Array[] = [this.prefix];
     let total = this.prefix.length;
@@ -98,17 +271,19 @@ export class StorageItem<K extends unknown[], V> {
 
   /** The value, or the default when absent (`undefined` for Optional items). */
   get(state: StateGet, ...keys: K): V {
-    const raw = state.get(this.key(...keys));
-    if (raw !== undefined) return this.value.dec(raw);
+    const k = this.prepared(keys);
+    const raw = state.getAt !== undefined ? state.getAt(k) : state.get(k.bytes);
+    if (raw !== undefined) return this.decode(raw);
     // Decode the default afresh: callers may mutate what they get.
     const fb = this.fallbackBytes;
-    return (fb === undefined ? undefined : this.value.dec(fb)) as V;
+    return (fb === undefined ? undefined : this.decode(fb)) as V;
   }
 
   /** The value if stored. */
   tryGet(state: StateGet, ...keys: K): V | undefined {
-    const raw = state.get(this.key(...keys));
-    return raw === undefined ? undefined : this.value.dec(raw);
+    const k = this.prepared(keys);
+    const raw = state.getAt !== undefined ? state.getAt(k) : state.get(k.bytes);
+    return raw === undefined ? undefined : this.decode(raw);
   }
 
   /**
@@ -117,11 +292,16 @@ export class StorageItem<K extends unknown[], V> {
    */
   set(state: StateRW, ...args: [...K, V]): void {
     const value = args.pop() as V;
-    state.set(this.key(...(args as unknown as K)), this.value.enc(value));
+    const k = this.prepared(args);
+    const bytes = this.encode(value);
+    if (state.setAt !== undefined) state.setAt(k, bytes);
+    else state.set(k.bytes, bytes);
   }
 
   remove(state: StateRW, ...keys: K): void {
-    state.delete(this.key(...keys));
+    const k = this.prepared(keys);
+    if (state.deleteAt !== undefined) state.deleteAt(k);
+    else state.delete(k.bytes);
   }
 
   private cachedFallback: Uint8Array | undefined | null = null;

@@ -117,3 +117,38 @@ describe('bytes helpers', () => {
     assert.throws(() => utf8Encode(5 as unknown as string), TypeError);
   });
 });
+
+describe('toHex paths', () => {
+  const pattern = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 151 + 7) & 255);
+
+  test('every length around the short-input and chunk boundaries agrees with Buffer', () => {
+    for (const n of [0, 1, 2, 31, 32, 33, 127, 128, 129, 255, 256, 257, 1000, 70_000]) {
+      const bytes = pattern(n);
+      assert.equal(toHex(bytes), `0x${Buffer.from(bytes).toString('hex')}`, `length ${n}`);
+      // A view into a larger buffer reads only its own bytes on every path.
+      const view = new Uint8Array(n + 6).subarray(3, 3 + n);
+      view.set(bytes);
+      assert.equal(toHex(view), `0x${Buffer.from(bytes).toString('hex')}`, `view ${n}`);
+    }
+  });
+
+  test('repeated calls of one length do not leak earlier contents', () => {
+    assert.equal(toHex(new Uint8Array([255, 255, 255])), '0xffffff');
+    assert.equal(toHex(new Uint8Array([0, 1, 2])), '0x000102');
+    assert.equal(toHex(new Uint8Array([255, 255, 255])), '0xffffff');
+  });
+
+  test('without a host Buffer (browsers) long inputs are encoded in chunks', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'Buffer');
+    const expected = new Map<number, string>();
+    const lengths = [129, 256, 257, 1000, 4096];
+    for (const n of lengths) expected.set(n, `0x${Buffer.from(pattern(n)).toString('hex')}`);
+    Object.defineProperty(globalThis, 'Buffer', { value: undefined, configurable: true });
+    try {
+      for (const n of lengths) assert.equal(toHex(pattern(n)), expected.get(n), `length ${n}`);
+    } finally {
+      if (saved) Object.defineProperty(globalThis, 'Buffer', saved);
+    }
+    assert.equal(typeof Buffer.from, 'function');
+  });
+});

@@ -3,9 +3,43 @@ import { assertBytes } from './errors.js';
 /** A `0x`-prefixed hex string. */
 export type HexString = `0x${string}`;
 
-const BYTE_TO_HEX: string[] = Array.from({ length: 256 }, (_, i) =>
-  i.toString(16).padStart(2, '0'),
-);
+/** Char codes of each byte's two lowercase hex digits. */
+const HEX_HI = new Uint8Array(256);
+const HEX_LO = new Uint8Array(256);
+for (let i = 0; i < 256; i++) {
+  HEX_HI[i] = '0123456789abcdef'.charCodeAt(i >> 4);
+  HEX_LO[i] = '0123456789abcdef'.charCodeAt(i & 15);
+}
+
+/**
+ * Reused char-code buffers for short inputs, one per byte length ('0x' already in place):
+ * `String.fromCharCode.apply` over a plain array gives a flat string, which Map lookups hash
+ * without first flattening a concatenation rope.
+ */
+const SHORT_MAX = 128;
+const codeBuffers: number[][] = [];
+
+/** Node's Buffer, when the host has one: its native hex encoder wins for long inputs. */
+type HostBuffer = {
+  from(buf: ArrayBufferLike, offset: number, length: number): { toString(enc: 'hex'): string };
+};
+
+function shortHex(bytes: Uint8Array): string {
+  const n = bytes.length;
+  let codes = codeBuffers[n];
+  if (codes === undefined) {
+    codes = new Array<number>(2 + 2 * n).fill(0);
+    codes[0] = 48; // '0'
+    codes[1] = 120; // 'x'
+    codeBuffers[n] = codes;
+  }
+  for (let i = 0, j = 2; i < n; i++, j += 2) {
+    const b = bytes[i] as number;
+    codes[j] = HEX_HI[b] as number;
+    codes[j + 1] = HEX_LO[b] as number;
+  }
+  return String.fromCharCode.apply(null, codes);
+}
 
 /** Maps a char code to its nibble value, or -1. */
 const NIBBLE = new Int8Array(128).fill(-1);
@@ -23,9 +57,16 @@ for (let i = 0; i < 6; i++) {
  */
 export function toHex(bytes: Uint8Array): HexString {
   assertBytes(bytes, undefined, 'toHex input');
-  let out = '0x';
-  for (let i = 0; i < bytes.length; i++) out += BYTE_TO_HEX[bytes[i]!]!;
-  return out as HexString;
+  if (bytes.length <= SHORT_MAX) return shortHex(bytes) as HexString;
+  const host = (globalThis as { Buffer?: HostBuffer }).Buffer;
+  if (typeof host?.from === 'function') {
+    return `0x${host.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('hex')}`;
+  }
+  const parts = ['0x'];
+  for (let at = 0; at < bytes.length; at += SHORT_MAX) {
+    parts.push(shortHex(bytes.subarray(at, at + SHORT_MAX)).slice(2));
+  }
+  return parts.join('') as HexString;
 }
 
 /**

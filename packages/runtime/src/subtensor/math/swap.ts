@@ -190,15 +190,22 @@ export function isValidQuoteWeight(quote: bigint): boolean {
 const MAX_EXACT_EXPONENT = 1024n;
 const DEFAULT_MAX_ITERS = 4096;
 const GUARD_BITS = 24;
+const GUARD = 1n << 24n;
+const HALF_GUARD = 1n << 23n;
 const U32_MAX = 0xffff_ffffn;
 
+/** Number of bits of a non-negative bigint (0 for 0). */
 function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
+  if (v === 0n) return 0;
+  if (v <= 0xffff_ffffn) return 32 - Math.clz32(Number(v));
+  const hex = v.toString(16);
+  return (hex.length - 1) * 4 + 32 - Math.clz32(Number.parseInt(hex[0] as string, 16));
 }
 
-function floorDiv(a: bigint, b: bigint): bigint {
+/** floor(a / b) for b > 0 (bigint `/` truncates toward zero). */
+function floorDivPos(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
+  return a < 0n && q * b !== a ? q - 1n : q;
 }
 
 function gcd(a: bigint, b: bigint): bigint {
@@ -206,59 +213,90 @@ function gcd(a: bigint, b: bigint): bigint {
   return a;
 }
 
+/** floor(a^(1/q)) for a ≥ 0, q ≥ 2, by integer Newton from above, then checked. */
+function integerRoot(a: bigint, q: bigint): bigint {
+  if (a < 2n) return a;
+  const qn = Number(q);
+  const q1 = q - 1n;
+  // 2^ceil(bits/q) > a^(1/q): Newton's integer iteration decreases monotonically to the floor root.
+  let x = 1n << BigInt(Math.ceil(bitLength(a) / qn));
+  for (;;) {
+    const y = (q1 * x + a / x ** q1) / q;
+    if (y >= x) break;
+    x = y;
+  }
+  while (x ** q > a) x -= 1n;
+  while ((x + 1n) ** q <= a) x += 1n;
+  return x;
+}
+
+/**
+ * The largest m with m^q·den ≤ num (num ≥ 0, den > 0): m^q·den ≤ num ⇔ m^q ≤ ⌊num/den⌋ since m^q
+ * is an integer, so this is the integer q-th root of the floored quotient.
+ */
 function nthRootRatioFloor(num: bigint, den: bigint, q: bigint): bigint {
   if (q === 0n) return 0n;
-  let low = 0n;
-  let high = 1n;
-  while (high ** q * den <= num) high <<= 1n;
-  while (low < high) {
-    const mid = (low + high + 1n) >> 1n;
-    if (mid ** q * den <= num) low = mid;
-    else high = mid - 1n;
+  const a = num / den;
+  return q === 1n ? a : integerRoot(a, q);
+}
+
+/**
+ * Rounds value / 2^24 to the nearest integer, ties away from zero (upstream's
+ * `round_to_precision` with the fixed guard).
+ */
+function roundGuard(value: bigint): bigint {
+  return value < 0n ? -((HALF_GUARD - value) >> 24n) : (value + HALF_GUARD) >> 24n;
+}
+
+const SMALL_N: bigint[] = [];
+const bigN = (n: number): bigint => {
+  let b = SMALL_N[n];
+  if (b === undefined) {
+    b = BigInt(n);
+    if (n < 8192) SMALL_N[n] = b;
   }
-  return low;
-}
+  return b;
+};
 
-/** Rounds value/guard to nearest, ties away from zero (truncating division, then adjust). */
-function roundToPrecision(value: bigint, guard: bigint): bigint {
-  let q = value / guard;
-  const r = value - q * guard;
-  const absR = r < 0n ? -r : r;
-  if (r !== 0n && absR << 1n >= guard) q += r < 0n ? -1n : 1n;
-  return q;
-}
+// The series below follow upstream's loops step for step (same truncations, caps and early
+// exits); the scale is 2^bits, so floor division by it is an arithmetic right shift. Upstream
+// also stops when round(result / 2^24) did not change, but that needs |step| < 2^24 (each
+// rounding bucket is at most 2^24 wide), where the step-size exit stops the loop anyway.
 
-const absBig = (v: bigint): bigint => (v < 0n ? -v : v);
-
-function ln1pFixed(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
+function ln1pFixed(x: bigint, bits: bigint, maxIters: number): bigint {
+  // x = m·2^k (k ≤ bits) makes ⌊t·x / 2^bits⌋ = ⌊t·m / 2^(bits−k)⌋. A ln mantissa is the value
+  // shifted up, so m is often as short as the value (~64 bits) rather than bits + 24 long.
+  let m = x;
+  let shift = bits;
+  if (x !== 0n) {
+    let k = BigInt(bitLength(x & -x) - 1);
+    if (k > bits) k = bits;
+    m = x >> k;
+    shift = bits - k;
+  }
   let term = x;
   let result = term;
-  let prev = roundToPrecision(result, guard);
   for (let n = 2; n <= maxIters; n++) {
-    term = floorDiv(term * x, scale);
+    term = (term * m) >> shift;
     if (term === 0n) break;
-    const next = floorDiv(term, BigInt(n));
+    const next = floorDivPos(term, bigN(n));
     if (next === 0n) break;
     if (n % 2 === 0) result -= next;
     else result += next;
-    const rounded = roundToPrecision(result, guard);
-    if (absBig(next) < guard || rounded === prev) break;
-    prev = rounded;
+    if (next < GUARD && next > -GUARD) break;
   }
   return result;
 }
 
-function expFixed(x: bigint, scale: bigint, guard: bigint, maxIters: number): bigint {
-  let term = scale;
+function expFixed(x: bigint, bits: bigint, maxIters: number): bigint {
+  let term = 1n << bits;
   let result = term;
-  let prev = roundToPrecision(result, guard);
   for (let n = 1; n <= maxIters; n++) {
-    term = floorDiv(term * x, scale * BigInt(n));
+    // ⌊t·x / (2^bits·n)⌋ = ⌊⌊t·x / 2^bits⌋ / n⌋
+    term = floorDivPos((term * x) >> bits, bigN(n));
     if (term === 0n) break;
     result += term;
-    const rounded = roundToPrecision(result, guard);
-    if (absBig(term) < guard || rounded === prev) break;
-    prev = rounded;
+    if (term < GUARD && term > -GUARD) break;
   }
   return result;
 }
@@ -267,7 +305,6 @@ function lnBig(
   value: bigint,
   internalPrecision: number,
   internalScale: bigint,
-  guard: bigint,
   lnTwo: bigint,
   maxIters: number,
 ): bigint {
@@ -277,16 +314,16 @@ function lnBig(
     mantissa >>= 1n;
     shift += 1n;
   }
-  return ln1pFixed(mantissa - internalScale, internalScale, guard, maxIters) + lnTwo * shift;
+  return ln1pFixed(mantissa - internalScale, BigInt(internalPrecision), maxIters) + lnTwo * shift;
 }
 
 const lnTwoCache = new Map<string, bigint>();
 
-function lnTwoFor(internalScale: bigint, internalPrecision: number, guard: bigint, iters: number) {
+function lnTwoFor(internalScale: bigint, internalPrecision: number, iters: number): bigint {
   const key = `${internalPrecision}:${iters}`;
   let v = lnTwoCache.get(key);
   if (v === undefined) {
-    v = -ln1pFixed(-(internalScale >> 1n), internalScale, guard, iters);
+    v = -ln1pFixed(-(internalScale >> 1n), BigInt(internalPrecision), iters);
     lnTwoCache.set(key, v);
   }
   return v;
@@ -295,9 +332,9 @@ function lnTwoFor(internalScale: bigint, internalPrecision: number, guard: bigin
 /**
  * safe-bigmath `SafeInt::pow_ratio_scaled`: floor(scale · (bn/bd)^(en/ed)), bit for bit.
  *
- * Computed exactly when the reduced exponent parts are ≤ 1024, else by its guarded fixed-point
- * ln/exp series (same truncations, iteration caps and early exits). Undefined where upstream
- * returns None.
+ * Computed exactly when the reduced exponent parts are ≤ 1024 (an integer root of the floored
+ * ratio), else by its guarded fixed-point ln/exp series (same truncations, iteration caps and
+ * early exits). Undefined where upstream returns None.
  * @example
  * import { powRatioScaled } from '@taoscript/runtime';
  * powRatioScaled(2n, 3n, 1n, 2n, 0, 1000n); // 816n
@@ -335,27 +372,26 @@ export function powRatioScaled(
     en /= g;
     ed /= g;
   }
-  const scaleBits = bitLength(scale);
   if (en <= U32_MAX && ed <= U32_MAX && en <= MAX_EXACT_EXPONENT && ed <= MAX_EXACT_EXPONENT) {
     const num = baseNumerator ** en * scale ** ed;
     const den = baseDenominator ** en;
     return nthRootRatioFloor(num, den, ed);
   }
   // Guarded fixed-point ln/exp fallback.
+  const scaleBits = bitLength(scale);
   const requested = Math.max(precision, 32, Math.min(scaleBits + 8, 0xffff_ffff));
   const internalPrecision = requested + GUARD_BITS;
   const defaultIters = Math.min(DEFAULT_MAX_ITERS, internalPrecision + 128);
   const iters = Math.max(maxIters ?? defaultIters, 1);
-  const targetScale = 1n << BigInt(requested);
-  const guard = 1n << BigInt(GUARD_BITS);
-  const internalScale = targetScale << BigInt(GUARD_BITS);
-  const lnTwo = lnTwoFor(internalScale, internalPrecision, guard, iters);
-  const lnNum = lnBig(baseNumerator, internalPrecision, internalScale, guard, lnTwo, iters);
-  const lnDen = lnBig(baseDenominator, internalPrecision, internalScale, guard, lnTwo, iters);
-  const lnScaled = floorDiv((lnNum - lnDen) * en, ed);
-  const expFp = expFixed(lnScaled, internalScale, guard, iters);
-  const expRequested = roundToPrecision(expFp, guard);
-  return floorDiv(expRequested * scale, targetScale);
+  const internalScale = 1n << BigInt(internalPrecision);
+  const lnTwo = lnTwoFor(internalScale, internalPrecision, iters);
+  const lnNum = lnBig(baseNumerator, internalPrecision, internalScale, lnTwo, iters);
+  const lnDen = lnBig(baseDenominator, internalPrecision, internalScale, lnTwo, iters);
+  const lnScaled = floorDivPos((lnNum - lnDen) * en, ed);
+  const expFp = expFixed(lnScaled, BigInt(internalPrecision), iters);
+  const expRequested = roundGuard(expFp);
+  // ⌊e·scale / 2^requested⌋
+  return (expRequested * scale) >> BigInt(requested);
 }
 
 // ---- Balancer -----------------------------------------------------------------------------------
@@ -706,8 +742,8 @@ export function swap(pool: BalancerPool, params: SwapParameters): SwapOutcome {
       : deltaInForLimit(quote, current, limitPrice, p.alphaReserve);
     fee = partialFee(deltaIn, feeRate, dropFees);
   }
-  // process_swap
-  const deltaOut = convert(p, direction, deltaIn);
+  // process_swap (convert is pure: an unclipped step reuses the first conversion)
+  const deltaOut = deltaIn === requested ? out0 : convert(p, direction, deltaIn);
   let feeToBlockAuthor = 0n;
   if (deltaIn !== 0n) {
     if (deltaOut === 0n) return { ok: false, error: 'ReservesTooLow' };
