@@ -259,6 +259,17 @@ export function currentAlphaPrice(state: StateGet, netuid: number): bigint {
   return calculatePrice(Swap.SwapBalancer.get(state, netuid).quote, x, y);
 }
 
+/** `currentAlphaPrice` from already-read pool values (mechanism, quote, alpha and TAO reserves). */
+export function alphaPriceOf(
+  mechanism: number,
+  quote: bigint,
+  alphaIn: bigint,
+  tao: bigint,
+): bigint {
+  if (mechanism !== 1) return PRICE_ONE;
+  return alphaIn === 0n ? 0n : calculatePrice(quote, alphaIn, tao);
+}
+
 /**
  * The spot price in RAO per alpha, floor(price · 1e9) (runtime API `current_alpha_price`).
  * @example

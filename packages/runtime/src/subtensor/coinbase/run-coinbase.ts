@@ -29,15 +29,16 @@ import {
   PERQUINTILL_ONE,
   perquintillFromRational,
 } from '../math/swap.js';
-import {
-  assertNetuid,
-  currentAlphaPrice,
-  subnetAccountIfExists,
-  swapTaoForAlpha,
-} from '../pool.js';
+import { alphaPriceOf, assertNetuid, subnetAccountIfExists, swapTaoForAlpha } from '../pool.js';
 import { distributeEmissionsToSubnets, drainPending } from './schedule.js';
-import { rootSellFlag, satI64, subnetBlockEmissions, subnetsToEmitTo } from './shares.js';
-import { type Credit, recordedBlockEmission, recycleCredit, spendTao } from './tao.js';
+import {
+  movingPrices,
+  rootSellFlagOf,
+  satI64,
+  subnetBlockEmissions,
+  subnetsToEmitTo,
+} from './shares.js';
+import { blockEmissionRecorder, type Credit, recycleCredit, spendTao } from './tao.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 const U128_MAX = (1n << 128n) - 1n;
@@ -97,14 +98,59 @@ export function subnetTerms(
   ctx: DispatchContext,
   emissions: ReadonlyMap<number, bigint>,
 ): Map<number, SubnetTerms> {
-  const st = ctx.state;
+  return termsOf(ctx.state, emissions, new Pools(ctx.state));
+}
+
+/**
+ * One subnet's pool values as stored (read once per block and kept in step with every write the
+ * coinbase makes; re-read after a chain buy).
+ */
+interface Pool {
+  mechanism: number;
+  quote: bigint;
+  tao: bigint;
+  alphaIn: bigint;
+  alphaOut: bigint;
+}
+
+/** The coinbase's per-subnet pool records, read on first use. */
+class Pools {
+  private readonly map = new Map<number, Pool>();
+  constructor(private readonly st: StateGet) {}
+  get(netuid: number): Pool {
+    let p = this.map.get(netuid);
+    if (p === undefined) {
+      p = { mechanism: 0, quote: 0n, tao: 0n, alphaIn: 0n, alphaOut: 0n };
+      this.reload(netuid, p);
+      this.map.set(netuid, p);
+    }
+    return p;
+  }
+  /** Re-reads the record from storage (after something else wrote the pool). */
+  reload(netuid: number, p: Pool): void {
+    const st = this.st;
+    p.mechanism = S.SubnetMechanism.get(st, netuid);
+    p.quote = Swap.SwapBalancer.get(st, netuid).quote;
+    p.tao = S.SubnetTAO.get(st, netuid);
+    p.alphaIn = S.SubnetAlphaIn.get(st, netuid);
+    p.alphaOut = S.SubnetAlphaOut.get(st, netuid);
+  }
+}
+
+function termsOf(
+  st: Overlay,
+  emissions: ReadonlyMap<number, bigint>,
+  pools: Pools,
+): Map<number, SubnetTerms> {
   const weighted = weightedRootTao(st);
+  const recorded = blockEmissionRecorder(st);
   const out = new Map<number, SubnetTerms>();
   for (const netuid of [...emissions.keys()].sort((a, b) => a - b)) {
     const taoEmission = emissions.get(netuid) as bigint;
-    const issuance = satU64(S.SubnetAlphaIn.get(st, netuid) + S.SubnetAlphaOut.get(st, netuid));
-    const alphaEmission = fxFromInt(U96F32, recordedBlockEmission(st, issuance));
-    const price = fxConvert(U64F64, U96F32, currentAlphaPrice(st, netuid));
+    const p = pools.get(netuid);
+    const issuance = satU64(p.alphaIn + p.alphaOut);
+    const alphaEmission = fxFromInt(U96F32, recorded(issuance));
+    const price = fxConvert(U64F64, U96F32, alphaPriceOf(p.mechanism, p.quote, p.alphaIn, p.tao));
     let taoIn = taoEmission;
     let alphaIn = fxDiv(U96F32, taoEmission, price);
     const denominator = weighted + fxFromInt(U96F32, issuance);
@@ -137,15 +183,6 @@ function reweighted(quote: bigint, tao: bigint, alpha: bigint, dTao: bigint, dAl
   return isValidQuoteWeight(next) ? next : undefined;
 }
 
-/** `record_protocol_inflow`: `SubnetProtocolFlow += tao as i64`, saturating. */
-function recordProtocolInflow(st: Overlay, netuid: number, tao: bigint): void {
-  S.SubnetProtocolFlow.set(
-    st,
-    netuid,
-    satI64(S.SubnetProtocolFlow.get(st, netuid) + BigInt.asIntN(64, tao)),
-  );
-}
-
 /**
  * `inject_and_maybe_swap`: per emitting subnet (in `subnets` order) re-weights the pool for
  * (tao_in, alpha_in) — nothing is injected when the weight would leave its bounds — then spends the
@@ -164,7 +201,20 @@ export function injectAndMaybeSwap(
   terms: ReadonlyMap<number, SubnetTerms>,
   credit: Credit,
 ): void {
+  injectWith(ctx, subnets, terms, credit, new Pools(ctx.state));
+}
+
+function injectWith(
+  ctx: DispatchContext,
+  subnets: readonly number[],
+  terms: ReadonlyMap<number, SubnetTerms>,
+  credit: Credit,
+  pools: Pools,
+): void {
   const st = ctx.state;
+  // Every TotalStake change in here is an addition, so saturating them one by one or as one sum
+  // gives the same value: the injections are added once, at the end.
+  let stakeAdded = 0n;
   for (const netuid of subnets) {
     const account = subnetAccountIfExists(st, netuid);
     if (!account) continue;
@@ -173,52 +223,58 @@ export function injectAndMaybeSwap(
     const alphaIn = t ? fxToU64(U96F32, t.alphaIn) : 0n;
     const excess = t ? fxToU64(U96F32, t.excessTao) : 0n;
 
-    const quote = Swap.SwapBalancer.get(st, netuid).quote;
-    const next = reweighted(
-      quote,
-      S.SubnetTAO.get(st, netuid),
-      S.SubnetAlphaIn.get(st, netuid),
-      taoIn,
-      alphaIn,
-    );
+    const p = pools.get(netuid);
+    const next = reweighted(p.quote, p.tao, p.alphaIn, taoIn, alphaIn);
     let injectedTao = 0n;
     let injectedAlpha = 0n;
     if (next !== undefined) {
       Swap.SwapBalancer.set(st, netuid, { quote: next });
+      p.quote = next;
       injectedTao = taoIn;
       injectedAlpha = alphaIn;
     }
 
-    S.SubnetExcessTao.set(st, netuid, 0n);
-    S.SubnetTaoInEmission.set(st, netuid, 0n);
-
+    let excessTao = 0n;
+    let taoInEmission = 0n;
+    // SubnetProtocolFlow as updated so far (`record_protocol_inflow`), written once.
+    let flow: bigint | undefined;
     if (excess > 0n && spendTao(ctx, account, credit, excess)) {
       const bought = swapTaoForAlpha(ctx, netuid, excess, {
         limitPriceRao: MAX_PRICE_RAO,
         dropFees: true,
       });
       if (bought.ok) {
+        pools.reload(netuid, p);
         S.SubnetProtocolAlpha.set(
           st,
           netuid,
           satU64(S.SubnetProtocolAlpha.get(st, netuid) + bought.alphaOut),
         );
-        S.SubnetExcessTao.set(st, netuid, bought.taoIn);
-        recordProtocolInflow(st, netuid, bought.taoIn);
+        excessTao = bought.taoIn;
+        flow = satI64(S.SubnetProtocolFlow.get(st, netuid) + BigInt.asIntN(64, bought.taoIn));
       }
     }
+    S.SubnetExcessTao.set(st, netuid, excessTao);
 
     S.SubnetAlphaInEmission.set(st, netuid, injectedAlpha);
-    if (injectedAlpha !== 0n)
-      S.SubnetAlphaIn.set(st, netuid, satU64(S.SubnetAlphaIn.get(st, netuid) + injectedAlpha));
+    if (injectedAlpha !== 0n) {
+      p.alphaIn = satU64(p.alphaIn + injectedAlpha);
+      S.SubnetAlphaIn.set(st, netuid, p.alphaIn);
+    }
 
     if (injectedTao !== 0n && spendTao(ctx, account, credit, injectedTao)) {
-      S.SubnetTaoInEmission.set(st, netuid, injectedTao);
-      S.SubnetTAO.set(st, netuid, satU64(S.SubnetTAO.get(st, netuid) + injectedTao));
-      S.TotalStake.set(st, satU64(S.TotalStake.get(st) + injectedTao));
-      recordProtocolInflow(st, netuid, injectedTao);
+      taoInEmission = injectedTao;
+      p.tao = satU64(p.tao + injectedTao);
+      S.SubnetTAO.set(st, netuid, p.tao);
+      stakeAdded += injectedTao;
+      flow = satI64(
+        (flow ?? S.SubnetProtocolFlow.get(st, netuid)) + BigInt.asIntN(64, injectedTao),
+      );
     }
+    S.SubnetTaoInEmission.set(st, netuid, taoInEmission);
+    if (flow !== undefined) S.SubnetProtocolFlow.set(st, netuid, flow);
   }
+  if (stakeAdded !== 0n) S.TotalStake.set(st, satU64(S.TotalStake.get(st) + stakeAdded));
   recycleCredit(ctx, credit);
 }
 
@@ -253,22 +309,28 @@ export function emitToSubnets(
   rootSell: boolean,
 ): void {
   const st = ctx.state;
-  const terms = subnetTerms(ctx, emissions);
-  injectAndMaybeSwap(ctx, subnets, terms, credit);
+  const pools = new Pools(st);
+  const terms = termsOf(st, emissions, pools);
+  injectWith(ctx, subnets, terms, credit, pools);
   const cut = ownerCutFraction(st);
   const weighted = weightedRootTao(st);
   for (const netuid of subnets) {
+    const p = pools.get(netuid);
     let alphaOut = terms.get(netuid)?.alphaOut ?? 0n;
     const created = fxToU64(U96F32, alphaOut);
     S.SubnetAlphaOutEmission.set(st, netuid, created);
-    if (created !== 0n)
-      S.SubnetAlphaOut.set(st, netuid, satU64(S.SubnetAlphaOut.get(st, netuid) + created));
+    if (created !== 0n) {
+      p.alphaOut = satU64(p.alphaOut + created);
+      S.SubnetAlphaOut.set(st, netuid, p.alphaOut);
+    }
     if (S.OwnerCutEnabled.get(st, netuid)) {
       const ownerCut = fxMul(U96F32, alphaOut, cut);
       alphaOut = fxSub(U96F32, alphaOut, ownerCut);
       addPending(st, S.PendingOwnerCut, netuid, fxToU64(U96F32, ownerCut));
     }
-    const rp = rootProportionWith(st, netuid, weighted);
+    const issuance = satU64(p.alphaIn + p.alphaOut);
+    const denominator = weighted + fxFromInt(U96F32, issuance);
+    const rp = fxDiv(U96F32, weighted, denominator > U128_MAX ? U128_MAX : denominator);
     const rootAlpha = fxMul(U96F32, fxMul(U96F32, rp, alphaOut), HALF);
     const server = fxMul(U96F32, alphaOut, HALF);
     const validator = fxSub(U96F32, fxSub(U96F32, alphaOut, server), rootAlpha);
@@ -277,8 +339,8 @@ export function emitToSubnets(
     const root = fxToU64(U96F32, rootAlpha);
     if (rootSell) addPending(st, S.PendingRootAlphaDivs, netuid, root);
     else if (root !== 0n) {
-      const out = S.SubnetAlphaOut.get(st, netuid);
-      S.SubnetAlphaOut.set(st, netuid, out > root ? out - root : 0n);
+      p.alphaOut = p.alphaOut > root ? p.alphaOut - root : 0n;
+      S.SubnetAlphaOut.set(st, netuid, p.alphaOut);
     }
   }
 }
@@ -300,8 +362,9 @@ export function runCoinbase(
   for (const k of st.keys(S.SubnetRootSellTao.partialKey())) st.delete(k);
   const subnets = netuids.filter((n) => n !== 0);
   const emitting = subnetsToEmitTo(st, subnets);
-  const emissions = subnetBlockEmissions(ctx, emitting, fxFromInt(U96F32, credit.amount));
-  const rootSell = rootSellFlag(st, emitting);
+  const moving = movingPrices(st, emitting);
+  const emissions = subnetBlockEmissions(ctx, emitting, fxFromInt(U96F32, credit.amount), moving);
+  const rootSell = rootSellFlagOf(emitting, moving);
   emitToSubnets(ctx, emitting, emissions, credit, rootSell);
   const drained = drainPending(ctx, subnets);
   distributeEmissionsToSubnets(ctx, drained);

@@ -108,10 +108,27 @@ const ascending = (netuids: readonly number[]): number[] => [...netuids].sort((a
  * // priceEmaShares(ctx.state, [1, 2]) // Map { 1 => …, 2 => … }
  */
 export function priceEmaShares(state: StateGet, subnets: readonly number[]): Map<number, bigint> {
+  return priceEmaSharesOf(subnets, movingPrices(state, subnets));
+}
+
+/**
+ * Each subnet's `get_moving_alpha_price` (U64F64), read once for the block's share and root-sell
+ * computations.
+ */
+export function movingPrices(state: StateGet, subnets: readonly number[]): Map<number, bigint> {
+  const out = new Map<number, bigint>();
+  for (const n of subnets) if (!out.has(n)) out.set(n, movingAlphaPrice(state, n));
+  return out;
+}
+
+function priceEmaSharesOf(
+  subnets: readonly number[],
+  moving: ReadonlyMap<number, bigint>,
+): Map<number, bigint> {
   const prices = new Map<number, bigint>();
   let total = 0n;
   for (const n of subnets) {
-    const p = movingAlphaPrice(state, n);
+    const p = moving.get(n) as bigint;
     prices.set(n, p);
     total = fxAdd(U64F64, total, p);
   }
@@ -128,7 +145,15 @@ export function priceEmaShares(state: StateGet, subnets: readonly number[]): Map
  * // priceShares(ctx.state, [1, 2])
  */
 export function priceShares(state: StateGet, subnets: readonly number[]): Map<number, bigint> {
-  const price = priceEmaShares(state, subnets);
+  return priceSharesOf(state, subnets, movingPrices(state, subnets));
+}
+
+function priceSharesOf(
+  state: StateGet,
+  subnets: readonly number[],
+  moving: ReadonlyMap<number, bigint>,
+): Map<number, bigint> {
+  const price = priceEmaSharesOf(subnets, moving);
   const weighted = new Map<number, bigint>();
   let total = 0n;
   for (const [n, share] of price) {
@@ -149,8 +174,16 @@ export function priceShares(state: StateGet, subnets: readonly number[]): Map<nu
  * // rootSellFlag(ctx.state, [1, 2]) === false while prices are low
  */
 export function rootSellFlag(state: StateGet, subnets: readonly number[]): boolean {
+  return rootSellFlagOf(subnets, movingPrices(state, subnets));
+}
+
+/** `rootSellFlag` from the subnets' moving prices (`movingPrices`). */
+export function rootSellFlagOf(
+  subnets: readonly number[],
+  moving: ReadonlyMap<number, bigint>,
+): boolean {
   let total = 0n;
-  for (const n of subnets) total += movingAlphaPrice(state, n);
+  for (const n of subnets) total += moving.get(n) as bigint;
   return total > ONE64;
 }
 
@@ -285,7 +318,8 @@ export function flowShares(ctx: DispatchContext, subnets: readonly number[]): Ma
 /**
  * `get_subnet_block_emissions`: each emitting subnet's TAO emission (U96F32 raw bits, netuid
  * ascending) under the rule in force. Subnets with `SubnetEmissionEnabled = false` stay in the map
- * with 0 and the others' shares are renormalised over the enabled ones.
+ * with 0 and the others' shares are renormalised over the enabled ones. `moving`: the subnets'
+ * `movingPrices`, when already read.
  * @example
  * import { subnetBlockEmissions } from './coinbase/shares.js';
  * // subnetBlockEmissions(ctx, [1, 2], 1_000_000_000n << 32n)
@@ -294,10 +328,13 @@ export function subnetBlockEmissions(
   ctx: DispatchContext,
   subnets: readonly number[],
   blockEmission: bigint,
+  moving?: ReadonlyMap<number, bigint>,
 ): Map<number, bigint> {
   const st = ctx.state;
   const shares =
-    getEmissionSharesRule(st) === 'flow' ? flowShares(ctx, subnets) : priceShares(st, subnets);
+    getEmissionSharesRule(st) === 'flow'
+      ? flowShares(ctx, subnets)
+      : priceSharesOf(st, subnets, moving ?? movingPrices(st, subnets));
   let anyDisabled = false;
   let enabledSum = 0n;
   const enabled = new Map<number, boolean>();
