@@ -6,3 +6,6 @@ export * from './client/index.js';
 export * from './metagraph/index.js';
 export * from './wallet/index.js';
 export * from './weights/index.js';
+export * from './axon/index.js';
+export * from './dendrite/index.js';
+export * from './synapse/index.js';

@@ -1,0 +1,71 @@
+import { createHash } from 'node:crypto';
+import { type AnySynapseDefinition, definitionOf, type SynapseBase } from './define.js';
+import { isFloatLiteral } from './marks.js';
+import { pyStr } from './py-type.js';
+
+/** SHA3-256 of the empty string: the body hash of a synapse with no `required_hash_fields`. */
+export const EMPTY_BODY_HASH = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a';
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/**
+ * Python `get_hash(text)`: lowercase hex SHA3-256 of the UTF-8 text. Like Python, text with a
+ * lone surrogate cannot be encoded and is rejected (RangeError).
+ * @example
+ * import { sha3Hex } from '@taoscript/sdk';
+ * sha3Hex(''); // 'a7ffc6f8…434a'
+ */
+export function sha3Hex(text: string): string {
+  if (typeof text !== 'string') throw new TypeError('sha3Hex: expected a string');
+  if (LONE_SURROGATE.test(text)) {
+    throw new RangeError("'utf-8' codec can't encode a lone surrogate");
+  }
+  // FIPS-202 SHA3-256 (OpenSSL), not Keccak-256.
+  return createHash('sha3-256').update(text, 'utf8').digest('hex');
+}
+
+/**
+ * The Python `str()` text of each hash field of `values` (a synapse, or a parsed JSON body,
+ * whose float literals are honoured), in hashing order.
+ */
+export function hashFieldTexts(def: AnySynapseDefinition, values: object): string[] {
+  const v = values as Record<string, unknown>;
+  const model = def.modelType.kind === 'model' ? def.modelType.fields : [];
+  return def.hashFields.map((name) => {
+    const field = model.find((f) => f.name === name);
+    if (field === undefined) throw new TypeError(`${def.name}: unknown hash field '${name}'`);
+    const present = Object.hasOwn(v, name) && v[name] !== undefined;
+    const value = present ? v[name] : field.fallback();
+    return pyStr(value, field.type, true, present && isFloatLiteral(v, name));
+  });
+}
+
+/**
+ * `computed_body_hash` of field values for `def`: SHA3-256 over the concatenated per-field hashes.
+ * @example
+ * import { bodyHashOf, defineSynapse } from '@taoscript/sdk';
+ * import { z } from 'zod';
+ * const Chat = defineSynapse({
+ *   name: 'Chat', request: z.object({ messages: z.array(z.string()) }),
+ *   response: z.object({}), hashFields: ['messages'],
+ * });
+ * bodyHashOf(Chat, { messages: ['Hello'] });
+ */
+export function bodyHashOf(def: AnySynapseDefinition, values: object): string {
+  if (def.hashFields.length === 0) return EMPTY_BODY_HASH;
+  return sha3Hex(
+    hashFieldTexts(def, values)
+      .map((t) => sha3Hex(t))
+      .join(''),
+  );
+}
+
+/**
+ * Python `Synapse.body_hash` of a synapse instance.
+ * @example
+ * import { BaseSynapse, bodyHash } from '@taoscript/sdk';
+ * bodyHash(BaseSynapse.create({})); // EMPTY_BODY_HASH
+ */
+export function bodyHash(synapse: SynapseBase): string {
+  return bodyHashOf(definitionOf(synapse), synapse);
+}

@@ -1,0 +1,227 @@
+import { bodyHash } from './body-hash.js';
+import { definitionOf, type SynapseBase } from './define.js';
+import { SynapseParseError } from './errors.js';
+import { parsePyJson } from './py-json.js';
+import { type PyType, resolvePyType } from './py-type.js';
+import { pyFloatRepr } from './python-repr.js';
+import {
+  emptyTerminal,
+  parseFloatText,
+  parseIntText,
+  setTerminalFromText,
+  TERMINAL_FIELDS,
+  type TerminalInfo,
+  terminalValueText,
+} from './terminal.js';
+
+/** Header name prefixes of the bittensor wire protocol. */
+export const HEADER_PREFIX = {
+  axon: 'bt_header_axon_',
+  dendrite: 'bt_header_dendrite_',
+  inputObj: 'bt_header_input_obj_',
+} as const;
+
+// base64(json.dumps(type(value)())) for each Python type a field value can have.
+const INPUT_OBJ: Record<string, string> = {
+  int: 'MA==',
+  float: 'MC4w',
+  str: 'IiI=',
+  bool: 'ZmFsc2U=',
+  list: 'W10=',
+  dict: 'e30=',
+};
+
+function inputObjFor(type: PyType, value: unknown): string | undefined {
+  const t = resolvePyType(type, value);
+  switch (t.kind) {
+    case 'int':
+    case 'float':
+    case 'str':
+    case 'bool':
+      return INPUT_OBJ[t.kind];
+    case 'list':
+    case 'tuple':
+      return INPUT_OBJ.list;
+    case 'dict':
+    case 'model':
+      return INPUT_OBJ.dict;
+    case 'any':
+      if (typeof value === 'string') return INPUT_OBJ.str;
+      if (typeof value === 'boolean') return INPUT_OBJ.bool;
+      if (typeof value === 'bigint') return INPUT_OBJ.int;
+      if (typeof value === 'number')
+        return Number.isInteger(value) ? INPUT_OBJ.int : INPUT_OBJ.float;
+      if (Array.isArray(value)) return INPUT_OBJ.list;
+      if (typeof value === 'object' && value !== null) return INPUT_OBJ.dict;
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+// CPython 3.11 dict layout, for `header_size` = sys.getsizeof(headers) (an informational field;
+// reproducing it keeps our headers byte-identical to a Python dendrite's).
+const usable = (log2: number): number => Math.floor(((1 << log2) * 2) / 3);
+const calcLog2 = (min: number): number => {
+  let log2 = 3;
+  while (1 << log2 < min) log2++;
+  return log2;
+};
+
+/**
+ * `sys.getsizeof()` of the headers dict as `Synapse.to_headers()` builds it in CPython 3.11: a
+ * two-entry literal, `update()` with the axon and dendrite header dicts, then one insert per
+ * `bt_header_input_obj_*` header.
+ */
+export function pyHeadersSizeof(axonCount: number, dendriteCount: number, inputs: number): number {
+  let log2 = 3;
+  let used = 2;
+  const insert = () => {
+    if (used >= usable(log2)) log2 = calcLog2(used * 3);
+    used++;
+  };
+  for (const n of [axonCount, dendriteCount]) {
+    if (n === 0) continue;
+    if (usable(log2) < n) log2 = calcLog2(Math.floor(((used + n) * 3 + 1) / 2));
+    for (let i = 0; i < n; i++) insert();
+  }
+  for (let i = 0; i < inputs; i++) insert();
+  const indexBytes = (1 << log2) * (log2 < 8 ? 1 : log2 < 16 ? 2 : 4);
+  // GC header + PyDictObject + PyDictKeysObject + indices + unicode-key entries.
+  return 16 + 48 + 32 + indexBytes + usable(log2) * 16;
+}
+
+/**
+ * Python `Synapse.to_headers()`: `name`, `timeout`, non-null axon then dendrite terminal fields,
+ * `bt_header_input_obj_*` for required fields, `header_size`, `total_size`, `computed_body_hash`.
+ * @example
+ * import { BaseSynapse, toHeaders } from '@taoscript/sdk';
+ * toHeaders(BaseSynapse.create({})).timeout; // '12.0'
+ */
+export function toHeaders(synapse: SynapseBase): Record<string, string> {
+  const def = definitionOf(synapse);
+  const h: Record<string, string> = { name: synapse.name, timeout: pyFloatRepr(synapse.timeout) };
+  let axonCount = 0;
+  let dendriteCount = 0;
+  for (const field of TERMINAL_FIELDS) {
+    const v = synapse.axon[field];
+    if (v === null || v === undefined) continue;
+    h[HEADER_PREFIX.axon + field] = terminalValueText(field, v);
+    axonCount++;
+  }
+  for (const field of TERMINAL_FIELDS) {
+    const v = synapse.dendrite[field];
+    if (v === null || v === undefined) continue;
+    h[HEADER_PREFIX.dendrite + field] = terminalValueText(field, v);
+    dendriteCount++;
+  }
+  let inputs = 0;
+  const values = synapse as unknown as Record<string, unknown>;
+  for (const f of def.fields) {
+    const v = values[f.name];
+    if (!f.required || v === null || v === undefined) continue;
+    const encoded = inputObjFor(f.type, v);
+    if (encoded === undefined) continue;
+    h[HEADER_PREFIX.inputObj + f.name] = encoded;
+    inputs++;
+  }
+  h.header_size = String(pyHeadersSizeof(axonCount, dendriteCount, inputs));
+  h.total_size = String(synapse.total_size);
+  h.computed_body_hash = bodyHash(synapse);
+  return h;
+}
+
+/** What `Synapse.from_headers()` recovers from a request's or response's headers. */
+export interface ParsedHeaders {
+  name: string | null;
+  timeout: number | null;
+  total_size: number | null;
+  header_size: number | null;
+  computed_body_hash: string | null;
+  axon: TerminalInfo;
+  dendrite: TerminalInfo;
+  /** Decoded `bt_header_input_obj_*` placeholders (undecodable ones are skipped, as in Python). */
+  inputs: Record<string, unknown>;
+}
+
+/** Header input: web `Headers`, node's `IncomingHttpHeaders`, or `[name, value]` pairs. */
+export type HeaderSource =
+  | Headers
+  | Iterable<readonly [string, string]>
+  | Readonly<Record<string, string | readonly string[] | undefined>>;
+
+function* entries(source: HeaderSource): Generator<[string, string]> {
+  if (typeof Headers !== 'undefined' && source instanceof Headers) {
+    for (const [k, v] of source) yield [k, v];
+    return;
+  }
+  if (Symbol.iterator in source) {
+    for (const [k, v] of source as Iterable<readonly [string, string]>) yield [k.toLowerCase(), v];
+    return;
+  }
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined) continue;
+    yield [k.toLowerCase(), typeof v === 'string' ? v : v.join(', ')];
+  }
+}
+
+const MAX_INPUT_OBJ = 4096;
+
+function decodeInputObj(value: string): unknown {
+  if (value.length > MAX_INPUT_OBJ) return undefined;
+  try {
+    const text = Buffer.from(value, 'base64').toString('utf8');
+    return parsePyJson(text, { maxDepth: 16 });
+  } catch {
+    return undefined;
+  }
+}
+
+function toSafe(v: bigint, what: string): number {
+  if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) {
+    throw new SynapseParseError('SYNAPSE_HEADER_INVALID', `${what}: ${v} is out of range`);
+  }
+  return Number(v);
+}
+
+/**
+ * Python `Synapse.parse_headers_to_inputs()`: reads terminal fields, `name`, `timeout`, sizes and
+ * `computed_body_hash` (names case-insensitive, unknown headers ignored). Malformed numbers
+ * throw {@link SynapseParseError} (the axon's 400).
+ * @example
+ * import { parseHeaders } from '@taoscript/sdk';
+ * parseHeaders({ bt_header_dendrite_nonce: '1763900000123456789' }).dendrite.nonce; // 1763900000123456789n
+ */
+export function parseHeaders(source: HeaderSource): ParsedHeaders {
+  if (typeof source !== 'object' || source === null) {
+    throw new TypeError('parseHeaders: expected headers');
+  }
+  const out: ParsedHeaders = {
+    name: null,
+    timeout: null,
+    total_size: null,
+    header_size: null,
+    computed_body_hash: null,
+    axon: emptyTerminal(),
+    dendrite: emptyTerminal(),
+    inputs: {},
+  };
+  for (const [key, value] of entries(source)) {
+    if (key.startsWith(HEADER_PREFIX.axon)) {
+      const field = key.slice(HEADER_PREFIX.axon.length);
+      setTerminalFromText(out.axon, field, value, key);
+    } else if (key.startsWith(HEADER_PREFIX.dendrite)) {
+      const field = key.slice(HEADER_PREFIX.dendrite.length);
+      setTerminalFromText(out.dendrite, field, value, key);
+    } else if (key.startsWith(HEADER_PREFIX.inputObj)) {
+      const field = key.slice(HEADER_PREFIX.inputObj.length);
+      const decoded = decodeInputObj(value);
+      if (decoded !== undefined && field !== '__proto__') out.inputs[field] = decoded;
+    } else if (key === 'name') out.name = value;
+    else if (key === 'timeout') out.timeout = parseFloatText(value, 'timeout');
+    else if (key === 'total_size') out.total_size = toSafe(parseIntText(value, key), key);
+    else if (key === 'header_size') out.header_size = toSafe(parseIntText(value, key), key);
+    else if (key === 'computed_body_hash') out.computed_body_hash = value;
+  }
+  return out;
+}
