@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { BtError } from '@taoscript/codec';
 import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -10,6 +11,7 @@ import {
   type AnySynapseDefinition,
   BaseSynapse,
   DEFAULT_SYNAPSE_TIMEOUT,
+  definitionOf,
   parseBodyFields,
   parseResponseFields,
   type Synapse,
@@ -23,13 +25,13 @@ import { nowNs, uuid1 } from '../synapse/nonce.js';
 import { JsonSyntaxError, parsePyJson } from '../synapse/py-json.js';
 import { pyFloatRepr, pyStrRepr } from '../synapse/python-repr.js';
 import {
+  checkMessageSignature,
   defaultVerifier,
   type MessageSigner,
   requestSignatureMessage,
   responseSignatureMessage,
   type SignatureVerifier,
   signMessage,
-  verifyMessage,
 } from '../synapse/signature.js';
 import { emptyTerminal } from '../synapse/terminal.js';
 import { VERSION_AS_INT } from '../synapse/version.js';
@@ -64,7 +66,11 @@ export interface AxonRequestContext {
   remotePort: number | null;
 }
 
-/** Passed to handlers: aborts at the deadline, on client disconnect and on forced shutdown. */
+/**
+ * Passed to handlers. `signal` aborts at the deadline, on client disconnect and on forced
+ * shutdown; the axon answers (408/499) and frees the handler slot at that moment, so a handler
+ * should stop its work when the signal fires.
+ */
 export interface AxonHandlerContext extends AxonRequestContext {
   signal: AbortSignal;
   /** `performance.now()` time by which the response is due. */
@@ -210,6 +216,62 @@ interface Route {
   builtin: boolean;
 }
 
+/** What the axon answers: a JSON text or a stream of chunks. */
+interface Reply {
+  status: number;
+  headers: Record<string, string>;
+  body: string | ReadableStream<Uint8Array>;
+}
+
+/** Writes a reply to Node's response (streams with backpressure); never throws. */
+function writeReply(outgoing: ServerResponse, reply: Reply, logger: AxonLogger): void {
+  try {
+    if (typeof reply.body === 'string') {
+      reply.headers['content-length'] = String(Buffer.byteLength(reply.body));
+      outgoing.writeHead(reply.status, reply.headers);
+      outgoing.end(reply.body);
+      return;
+    }
+    outgoing.writeHead(reply.status, reply.headers);
+    outgoing.flushHeaders();
+    void pump(reply.body, outgoing);
+  } catch (err) {
+    logger.error({ err: describe(err) }, 'axon: could not write the response');
+    if (typeof reply.body !== 'string') void reply.body.cancel(err).catch(() => {});
+    outgoing.destroy();
+  }
+}
+
+async function pump(body: ReadableStream<Uint8Array>, outgoing: ServerResponse): Promise<void> {
+  const reader = body.getReader();
+  const onClose = () => void reader.cancel(DISCONNECTED).catch(() => {});
+  outgoing.once('close', onClose);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!outgoing.write(value)) {
+        await new Promise<void>((resolve) => {
+          const go = () => {
+            outgoing.off('drain', go);
+            outgoing.off('close', go);
+            resolve();
+          };
+          outgoing.on('drain', go);
+          outgoing.on('close', go);
+        });
+      }
+      if (outgoing.destroyed) return;
+    }
+    outgoing.end();
+  } catch {
+    // The stream broke mid-body: cut the connection so the client sees an incomplete payload.
+    outgoing.destroy();
+  } finally {
+    outgoing.off('close', onClose);
+  }
+}
+
 /** An early answer: status, Python-style message, extra headers. */
 class Reject {
   constructor(
@@ -226,7 +288,9 @@ interface RequestState {
   route: Route | undefined;
   synapse: Synapse<AnySynapseDefinition> | undefined;
   handlerRan: boolean;
-  controller: AbortController;
+  /** Created when the handler is about to run (aborts it on deadline / disconnect / cut-off). */
+  controller: AbortController | undefined;
+  disconnected: boolean;
 }
 
 const NOOP_LOGGER: AxonLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -241,6 +305,7 @@ const DEFAULTS = {
   shutdownGraceMs: 10_000,
 };
 const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
+const HAS_INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 const MAX_HEADER_VALUE = 1024;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -252,13 +317,36 @@ const STREAM_GRACE_MS = 1000;
 const DEADLINE = new Error('the handler deadline passed');
 const DISCONNECTED = new Error('the client closed the connection');
 
+// Every other header value is a number, our own text, or text that arrived in a request header
+// (which Node's parser already held to the header character set); status messages can carry a
+// handler's or blacklist hook's free text.
+const FREE_TEXT_HEADERS = ['bt_header_axon_status_message', 'bt_header_dendrite_status_message'];
+
 function sanitize(headers: Record<string, string>): Record<string, string> {
-  for (const [k, v] of Object.entries(headers)) {
+  for (const k of FREE_TEXT_HEADERS) {
+    const v = headers[k];
+    if (v === undefined) continue;
+    if (v.length <= MAX_HEADER_VALUE && !HAS_INVALID_HEADER_CHAR.test(v)) continue;
     let clean = v.replace(INVALID_HEADER_CHARS, '?');
     if (clean.length > MAX_HEADER_VALUE) clean = `${clean.slice(0, MAX_HEADER_VALUE - 3)}...`;
     headers[k] = clean;
   }
   return headers;
+}
+
+function forbidden(reason: string): Reject {
+  return new Reject(403, `Forbidden. Key is blacklisted: ${reason}.`);
+}
+
+function notVerified(why: string): Reject {
+  return new Reject(401, `Not Verified with error: ${why}`);
+}
+
+function applyBlacklist(result: BlacklistResult): void {
+  if (!Array.isArray(result) || typeof result[0] !== 'boolean') {
+    throw new TypeError('blacklist hook must return [boolean, string]');
+  }
+  if (result[0]) throw forbidden(String(result[1]));
 }
 
 function positiveInt(v: unknown, what: string): number {
@@ -451,6 +539,7 @@ export class Axon {
       fetch: this.#app.fetch,
       createServer,
       serverOptions: { maxHeaderSize: this.#opts.maxHeaderBytes },
+      overrideGlobalObjects: false,
     }) as Server;
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
@@ -552,36 +641,44 @@ export class Axon {
       route: undefined,
       synapse: undefined,
       handlerRan: false,
-      controller: new AbortController(),
+      controller: undefined,
+      disconnected: false,
     };
-    this.#active.add(state.controller);
     let finished = false;
     const finish = () => {
       if (finished) return;
       finished = true;
-      this.#active.delete(state.controller);
+      if (state.controller !== undefined) this.#active.delete(state.controller);
       this.#done();
     };
     if (outgoing !== undefined) {
       outgoing.once('close', () => {
-        if (!outgoing.writableFinished) state.controller.abort(DISCONNECTED);
+        if (!outgoing.writableFinished) {
+          state.disconnected = true;
+          state.controller?.abort(DISCONNECTED);
+        }
         finish();
       });
     }
-    let response: Response;
-    let streaming = false;
+    let reply: Reply;
     try {
-      const result = await this.#process(c.req.raw, name, state, incoming);
-      response = result.response;
-      streaming = result.streaming;
-      if (streaming && outgoing === undefined) {
-        response = this.#onStreamEnd(response, finish);
-      }
+      reply = await this.#process(c.req.raw, name, state, incoming);
     } catch (err) {
-      response = this.#fail(state, err, incoming);
+      reply = this.#fail(state, err, incoming);
     }
-    if (outgoing === undefined && !streaming) finish();
-    return response;
+    if (outgoing !== undefined) {
+      // Straight onto the socket: no Response objects (and no need to replace the globals).
+      writeReply(outgoing, reply, this.#opts.logger);
+      return RESPONSE_ALREADY_SENT;
+    }
+    if (typeof reply.body === 'string') {
+      finish();
+      return new Response(reply.body, { status: reply.status, headers: reply.headers });
+    }
+    return new Response(this.#onStreamEnd(reply.body, finish), {
+      status: reply.status,
+      headers: reply.headers,
+    });
   }
 
   async #process(
@@ -589,7 +686,7 @@ export class Axon {
     name: string,
     state: RequestState,
     incoming: IncomingMessage | undefined,
-  ): Promise<{ response: Response; streaming: boolean }> {
+  ): Promise<Reply> {
     // 1. Route.
     const route = this.#routes.get(name);
     if (route === undefined) {
@@ -652,7 +749,10 @@ export class Axon {
     let deadline = state.t0 + budget * 1000;
 
     // Body size, before anything is read.
-    const declared = incoming?.headers['content-length'] ?? request.headers.get('content-length');
+    const declared =
+      incoming !== undefined
+        ? incoming.headers['content-length']
+        : request.headers.get('content-length');
     if (declared !== undefined && declared !== null && Number(declared) > this.#opts.maxBodyBytes) {
       throw new Reject(
         413,
@@ -671,10 +771,14 @@ export class Axon {
       remoteAddress: incoming?.socket.remoteAddress ?? null,
       remotePort: incoming?.socket.remotePort ?? null,
     };
-    if (!route.builtin) await this.#blacklist(route, synapse, requestCtx);
+    if (!route.builtin) {
+      const pending = this.#blacklist(route, synapse, requestCtx);
+      if (pending !== undefined) await pending;
+    }
 
     // 4. Verify: required terminal fields, nonce, signature.
-    await this.#verify(synapse, timeout);
+    const verifying = this.#verify(synapse, timeout);
+    if (verifying !== undefined) await verifying;
     // The dendrite's clock started at its (now verified) nonce: spend only what is left of its
     // timeout, so the handler stops when the caller gives up (bounded against clock skew).
     const inTransit = Number(synapse.axon.nonce! - synapse.dendrite.nonce!) / 1e6;
@@ -716,9 +820,13 @@ export class Axon {
     }
 
     // 7. Handler with a deadline.
-    const ctx: AxonHandlerContext = { ...requestCtx, signal: state.controller.signal, deadline };
+    const controller = new AbortController();
+    state.controller = controller;
+    this.#active.add(controller);
+    if (state.disconnected || this.#stopping) controller.abort(DISCONNECTED);
+    const ctx: AxonHandlerContext = { ...requestCtx, signal: controller.signal, deadline };
     let timer = setTimeout(
-      () => state.controller.abort(DEADLINE),
+      () => controller.abort(DEADLINE),
       Math.max(0, deadline - performance.now()),
     );
     let handed = false;
@@ -728,34 +836,30 @@ export class Axon {
       const started = performance.now();
       const output = await raceAbort(
         Promise.resolve().then(() => route.handler(synapse as never, ctx)),
-        state.controller.signal,
+        controller.signal,
       );
-      if (state.controller.signal.aborted) throw state.controller.signal.reason;
+      if (controller.signal.aborted) throw controller.signal.reason;
       const handlerSeconds = (performance.now() - started) / 1000;
       if (def.streaming) {
         // Once chunks flow, the caller's own timeout governs (Python enforces none); the axon
         // still ends a stream that outlives the deadline by STREAM_GRACE_MS.
         clearTimeout(timer);
         timer = setTimeout(
-          () => state.controller.abort(DEADLINE),
+          () => controller.abort(DEADLINE),
           Math.max(0, deadline + STREAM_GRACE_MS - performance.now()),
         );
-        stream = this.#streamBody(output as AsyncIterable<StreamChunk>, state, () => {
+        stream = this.#streamBody(output as AsyncIterable<StreamChunk>, controller.signal, () => {
           clearTimeout(timer);
           release();
         });
         handed = true;
-        const response = await this.#success(synapse, handlerSeconds, stream);
-        return { response, streaming: true };
+        return await this.#success(synapse, handlerSeconds, stream, state.t0);
       }
       Object.assign(synapse, parseResponseFields(def, output));
-      return {
-        response: await this.#success(synapse, handlerSeconds, undefined),
-        streaming: false,
-      };
+      return await this.#success(synapse, handlerSeconds, undefined, state.t0);
     } catch (err) {
       if (stream !== undefined) void stream.cancel(err).catch(() => {});
-      const reason: unknown = state.controller.signal.reason;
+      const reason: unknown = controller.signal.reason;
       if (reason === DEADLINE) {
         throw new Reject(408, `Response timeout after: ${pyFloatRepr(budget)}s`);
       }
@@ -769,47 +873,47 @@ export class Axon {
     }
   }
 
-  async #blacklist(route: Route, synapse: Synapse<AnySynapseDefinition>, ctx: AxonRequestContext) {
-    const forbid = (reason: string): never => {
-      throw new Reject(403, `Forbidden. Key is blacklisted: ${reason}.`);
-    };
+  /** Registration / permit / stake checks, then the route's hook; throws a 403 Reject. */
+  #blacklist(
+    route: Route,
+    synapse: Synapse<AnySynapseDefinition>,
+    ctx: AxonRequestContext,
+  ): void | Promise<void> {
     const hotkey = synapse.dendrite.hotkey;
-    if (hotkey === null || hotkey === '') forbid('Missing dendrite or hotkey');
+    if (hotkey === null || hotkey === '') throw forbidden('Missing dendrite or hotkey');
     if (this.#options.neurons !== undefined) {
       const n = ctx.neuron;
       if (n === undefined) {
-        if (!this.#opts.allowUnregistered) forbid('Unrecognized hotkey');
+        if (!this.#opts.allowUnregistered) throw forbidden('Unrecognized hotkey');
       } else {
-        if (this.#opts.requireValidatorPermit && !n.validatorPermit) forbid('Non-validator hotkey');
-        if (this.#opts.minStake > 0n && n.stake < this.#opts.minStake)
-          forbid('Stake below minimum');
+        if (this.#opts.requireValidatorPermit && !n.validatorPermit) {
+          throw forbidden('Non-validator hotkey');
+        }
+        if (this.#opts.minStake > 0n && n.stake < this.#opts.minStake) {
+          throw forbidden('Stake below minimum');
+        }
       }
     }
-    if (route.hooks.blacklist !== undefined) {
-      const result = await route.hooks.blacklist(synapse, ctx);
-      if (!Array.isArray(result) || typeof result[0] !== 'boolean') {
-        throw new TypeError('blacklist hook must return [boolean, string]');
-      }
-      if (result[0]) forbid(String(result[1]));
-    }
+    if (route.hooks.blacklist === undefined) return;
+    const result = route.hooks.blacklist(synapse, ctx);
+    return result instanceof Promise ? result.then(applyBlacklist) : applyBlacklist(result);
   }
 
-  async #verify(synapse: Synapse<AnySynapseDefinition>, timeout: number): Promise<void> {
-    const fail = (why: string): never => {
-      throw new Reject(401, `Not Verified with error: ${why}`);
-    };
+  /** Required terminal fields, nonce rules, signature; throws a 401 Reject. */
+  #verify(synapse: Synapse<AnySynapseDefinition>, timeout: number): void | Promise<void> {
     const d = synapse.dendrite;
     for (const field of REQUIRED) {
       if (d[field] === null || d[field] === '') {
-        fail(field === 'nonce' ? 'Missing Nonce' : `Missing ${field === 'uuid' ? 'UUID' : field}`);
+        throw notVerified(
+          field === 'nonce' ? 'Missing Nonce' : `Missing ${field === 'uuid' ? 'UUID' : field}`,
+        );
       }
     }
-    if (synapse.computed_body_hash === '') fail('Missing computed_body_hash');
+    if (synapse.computed_body_hash === '') throw notVerified('Missing computed_body_hash');
     const nonce = d.nonce!;
     const key = `${d.hotkey}:${d.uuid}`;
-    const now = nowNs();
-    const stale = this.#nonces.check(key, nonce, timeout, now);
-    if (stale !== undefined) fail(stale);
+    const stale = this.#nonces.check(key, nonce, timeout, nowNs());
+    if (stale !== undefined) throw notVerified(stale);
     const message = requestSignatureMessage({
       nonce,
       dendriteHotkey: d.hotkey!,
@@ -817,13 +921,16 @@ export class Axon {
       uuid: d.uuid!,
       bodyHash: synapse.computed_body_hash,
     });
-    if (!(await verifyMessage(d.signature!, message, d.hotkey!, this.#opts.verifier))) {
-      fail(`Signature mismatch with ${message} and ${d.signature}`);
-    }
-    // Re-check: a concurrent replay may have committed while an async verifier ran.
-    const again = this.#nonces.check(key, nonce, timeout, nowNs());
-    if (again !== undefined) fail(again);
-    this.#nonces.commit(key, nonce, now);
+    const ok = checkMessageSignature(d.signature!, message, d.hotkey!, this.#opts.verifier);
+    const commit = (valid: boolean) => {
+      if (!valid) throw notVerified(`Signature mismatch with ${message} and ${d.signature}`);
+      // Re-check: a concurrent replay may have committed while an async verifier ran.
+      const now = nowNs();
+      const again = this.#nonces.check(key, nonce, timeout, now);
+      if (again !== undefined) throw notVerified(again);
+      this.#nonces.commit(key, nonce, now);
+    };
+    return ok instanceof Promise ? ok.then(commit) : commit(ok);
   }
 
   async #readBody(
@@ -878,7 +985,7 @@ export class Axon {
 
   #streamBody(
     iterable: AsyncIterable<StreamChunk>,
-    state: RequestState,
+    signal: AbortSignal,
     onEnd: () => void,
   ): ReadableStream<Uint8Array> {
     if (iterable === null || typeof iterable !== 'object' || !(Symbol.asyncIterator in iterable)) {
@@ -892,7 +999,6 @@ export class Axon {
       ended = true;
       onEnd();
     };
-    const signal = state.controller.signal;
     return new ReadableStream<Uint8Array>({
       async pull(controller) {
         try {
@@ -918,12 +1024,7 @@ export class Axon {
     });
   }
 
-  #onStreamEnd(response: Response, onEnd: () => void): Response {
-    const body = response.body;
-    if (body === null) {
-      onEnd();
-      return response;
-    }
+  #onStreamEnd(body: ReadableStream<Uint8Array>, onEnd: () => void): ReadableStream<Uint8Array> {
     const reader = body.getReader();
     const wrapped = new ReadableStream<Uint8Array>({
       async pull(controller) {
@@ -943,7 +1044,7 @@ export class Axon {
         await reader.cancel(reason);
       },
     });
-    return new Response(wrapped, { status: response.status, headers: response.headers });
+    return wrapped;
   }
 
   async #signResponse(synapse: Synapse<AnySynapseDefinition>): Promise<void> {
@@ -961,23 +1062,29 @@ export class Axon {
     synapse: Synapse<AnySynapseDefinition>,
     handlerSeconds: number,
     stream: ReadableStream<Uint8Array> | undefined,
-  ): Promise<Response> {
+    t0: number,
+  ): Promise<Reply> {
     synapse.axon.status_code = 200;
     synapse.axon.status_message = 'Success';
     synapse.axon.process_time = handlerSeconds;
-    await this.#signResponse(synapse);
-    const headers = sanitize(toHeaders(synapse));
+    if (this.#opts.signResponses) await this.#signResponse(synapse);
+    // When every hash field is a request field, the response hashes what the request did (as
+    // Python's recomputation from the same values would); that hash was verified against the body.
+    const def = definitionOf(synapse);
+    const reuse = def.hashFields.every((f) =>
+      def.fields.some((x) => x.name === f && x.side === 'request'),
+    );
+    const headers = sanitize(
+      toHeaders(synapse, reuse ? { bodyHash: synapse.computed_body_hash } : {}),
+    );
     headers['content-type'] = stream ? 'text/event-stream' : 'application/json';
     if (this.#stopping) headers.connection = 'close';
-    this.#report(synapse, 200, 'Success', true);
-    if (stream) return new Response(stream, { status: 200, headers });
-    return new Response(toBody(synapse, { compact: true, ensureAscii: false }), {
-      status: 200,
-      headers,
-    });
+    this.#report(synapse, 200, 'Success', true, t0);
+    if (stream) return { status: 200, headers, body: stream };
+    return { status: 200, headers, body: toBody(synapse, { compact: true, ensureAscii: false }) };
   }
 
-  #fail(state: RequestState, err: unknown, incoming: IncomingMessage | undefined): Response {
+  #fail(state: RequestState, err: unknown, incoming: IncomingMessage | undefined): Reply {
     let status: number;
     let message: string;
     let extra: Record<string, string> = {};
@@ -1026,11 +1133,17 @@ export class Axon {
       headers.connection = 'close';
     }
     if (status === 413 && incoming !== undefined) incoming.pause();
-    this.#report(synapse, status, message, state.handlerRan);
-    return new Response(JSON.stringify({ message }), { status, headers });
+    this.#report(synapse, status, message, state.handlerRan, state.t0);
+    return { status, headers, body: JSON.stringify({ message }) };
   }
 
-  #report(synapse: SynapseBase, status: number, message: string, handlerRan: boolean): void {
+  #report(
+    synapse: SynapseBase,
+    status: number,
+    message: string,
+    handlerRan: boolean,
+    t0: number,
+  ): void {
     const hook = this.#options.onResponse;
     if (hook === undefined) return;
     try {
@@ -1039,7 +1152,7 @@ export class Axon {
         status,
         message,
         hotkey: synapse.dendrite.hotkey,
-        elapsed: synapse.axon.process_time ?? 0,
+        elapsed: (performance.now() - t0) / 1000,
         handlerRan,
       });
     } catch (err) {

@@ -75,6 +75,9 @@ export type DendriteStreamEvent<T extends SynapseBase> =
 
 const DEFAULTS = { connectionsPerAxon: 2, keepAliveMs: 30_000, maxResponseBytes: 64 * 1024 * 1024 };
 const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
+const HOSTNAME =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
+const SS58_TEXT = /^[1-9A-HJ-NP-Za-km-z]{32,60}$/;
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** Client-side failure, mapped to a status code the way Python's dendrite maps exceptions. */
@@ -117,14 +120,14 @@ function message(err: unknown): string {
 function checkTarget(t: unknown): AxonTarget {
   const a = t as AxonTarget | null;
   if (typeof a !== 'object' || a === null) throw new TypeError('axon target must be an object');
-  if (typeof a.ip !== 'string' || a.ip.length === 0 || a.ip.length > 253) {
-    throw new TypeError('axon target ip must be a non-empty string');
+  if (typeof a.ip !== 'string' || (isIP(a.ip) === 0 && !HOSTNAME.test(a.ip))) {
+    throw new TypeError('axon target ip must be an IP address or host name');
   }
   if (!Number.isInteger(a.port) || a.port < 1 || a.port > 65535) {
     throw new RangeError(`axon target port must be in 1..65535, got ${String(a.port)}`);
   }
-  if (typeof a.hotkey !== 'string' || a.hotkey.length === 0) {
-    throw new TypeError('axon target hotkey must be an SS58 string');
+  if (typeof a.hotkey !== 'string' || !SS58_TEXT.test(a.hotkey)) {
+    throw new TypeError('axon target hotkey must be an SS58 address');
   }
   return a;
 }
@@ -203,23 +206,29 @@ export async function prepareRequest<T extends SynapseBase>(
     hotkey: params.hotkey,
   };
   local.axon = { ...emptyTerminal(), ip: target.ip, port: target.port, hotkey: target.hotkey };
+  const hash = bodyHash(local);
   const message = requestSignatureMessage({
     nonce,
     dendriteHotkey: params.hotkey,
     axonHotkey: target.hotkey,
     uuid: params.uuid,
-    bodyHash: bodyHash(local),
+    bodyHash: hash,
   });
   local.dendrite.signature = await signMessage(params.keypair, message);
-  // Python's total_size is a memory-size heuristic; we send the body's byte length.
+  // Python's total_size is a memory-size heuristic; we send the UTF-8 length of the body as
+  // serialised with total_size 0 (it is informational only).
   local.total_size = 0;
-  local.total_size = Buffer.byteLength(toBody(local));
-  const headers = toHeaders(local);
-  for (const [k, v] of Object.entries(headers)) {
-    headers[k] = v.replace(INVALID_HEADER_CHARS, '?');
+  const draft = toBody(local);
+  local.total_size = Buffer.byteLength(draft);
+  const body = draft.replace('"total_size": 0,', `"total_size": ${local.total_size},`);
+  const headers = toHeaders(local, { bodyHash: hash });
+  // Only free text can hold characters HTTP forbids; the rest are digits, hex, SS58 and UUIDs.
+  for (const k of ['bt_header_axon_status_message', 'bt_header_dendrite_status_message']) {
+    const v = headers[k];
+    if (v !== undefined) headers[k] = v.replace(INVALID_HEADER_CHARS, '?');
   }
   headers['content-type'] = 'application/json';
-  return { synapse: local, path: `/${def.name}`, headers, body: toBody(local) };
+  return { synapse: local, path: `/${def.name}`, headers, body };
 }
 
 /** Merges non-null values of `from` over `into` (Python's terminal `__dict__.update`). */
@@ -342,7 +351,7 @@ export class Dendrite {
         throw this.#beforeResponse(err, controller, local, timeout, options.signal);
       });
       const text = await this.#readText(response.body).catch((err: unknown) => {
-        throw this.#duringBody(err, controller, local, timeout, options.signal);
+        throw this.#duringBody(err, controller, timeout, options.signal);
       });
       this.#processResponse(local, response.statusCode, response.headers, text);
       local.dendrite.process_time = (performance.now() - started) / 1000;
@@ -392,12 +401,12 @@ export class Dendrite {
               yield { type: 'chunk', data: new Uint8Array(chunk) };
             }
           } catch (err) {
-            throw this.#duringBody(err, controller, local, timeout, options.signal);
+            throw this.#duringBody(err, controller, timeout, options.signal);
           }
           this.#processResponse(local, 200, response.headers, undefined);
         } else {
           const text = await this.#readText(response.body).catch((err: unknown) => {
-            throw this.#duringBody(err, controller, local, timeout, options.signal);
+            throw this.#duringBody(err, controller, timeout, options.signal);
           });
           this.#processResponse(local, response.statusCode, response.headers, text);
         }
@@ -500,7 +509,6 @@ export class Dendrite {
   #duringBody(
     err: unknown,
     controller: AbortController,
-    _local: SynapseBase,
     timeout: number,
     user: AbortSignal | undefined,
   ): unknown {

@@ -670,6 +670,9 @@ describe('client-side failures map to Python’s codes', () => {
     const t = { ip: '127.0.0.1', port: 1, hotkey: alice.address() };
     await assert.rejects(d.query({ ...t, port: 0 }, s), RangeError);
     await assert.rejects(d.query({ ...t, ip: '' }, s), TypeError);
+    await assert.rejects(d.query({ ...t, ip: 'a b\r\nx: y' }, s), TypeError);
+    await assert.rejects(d.query({ ...t, hotkey: 'not-ss58\n' }, s), TypeError);
+    await assert.rejects(d.query({ ...t, hotkey: 5 as never }, s), TypeError);
     await assert.rejects(d.query(null as never, s), TypeError);
     await assert.rejects(d.query(t, s, { timeout: 0 }), RangeError);
     await assert.rejects(d.query(t, s, { timeout: Number.NaN }), RangeError);

@@ -160,7 +160,8 @@ export type DefineSynapseReturnType<
 > = SynapseDefinition<N, Req, Res, S, Out>;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
-const DEFINITION = Symbol('taoscript.synapse.definition');
+// Which definition made each synapse (a WeakMap keeps the instances plain, fast objects).
+const DEFINITIONS = new WeakMap<object, AnySynapseDefinition>();
 
 function isZodObject(x: unknown): x is z.ZodObject {
   return x instanceof z.ZodObject;
@@ -294,7 +295,6 @@ export function defineSynapse<
     },
   };
   internals.set(def, { requestPartial, responseNullable });
-  Object.defineProperty(def, DEFINITION, { value: true });
   return Object.freeze(def);
 }
 
@@ -329,7 +329,7 @@ function assemble(
     const v = f.side === 'request' ? req[f.name] : res[f.name];
     s[f.name] = v === undefined ? fieldFallback(f.schema)() : v;
   }
-  Object.defineProperty(s, DEFINITION, { value: def, enumerable: false });
+  DEFINITIONS.set(s, def);
   return s as unknown as SynapseBase;
 }
 
@@ -345,10 +345,8 @@ export function definitionOf<D extends AnySynapseDefinition = AnySynapseDefiniti
   synapse: SynapseBase,
 ): D {
   const def =
-    typeof synapse === 'object' && synapse !== null
-      ? (synapse as unknown as Record<symbol, unknown>)[DEFINITION]
-      : undefined;
-  if (typeof def !== 'object' || def === null) {
+    typeof synapse === 'object' && synapse !== null ? DEFINITIONS.get(synapse) : undefined;
+  if (def === undefined) {
     throw new TypeError('expected a synapse made by <Definition>.create()');
   }
   return def as D;
@@ -360,7 +358,7 @@ export function cloneSynapse<T extends SynapseBase>(synapse: T): T {
   const copy: Record<string, unknown> = { ...(synapse as SynapseBase) };
   copy.dendrite = { ...synapse.dendrite };
   copy.axon = { ...synapse.axon };
-  Object.defineProperty(copy, DEFINITION, { value: def, enumerable: false });
+  DEFINITIONS.set(copy, def);
   return copy as unknown as T;
 }
 
@@ -441,6 +439,15 @@ export function parseBodyFields<D extends AnySynapseDefinition>(
       req.error,
     );
   }
+  // Requests carry their response fields as null: nothing to validate then.
+  let allNull = true;
+  for (const k in resIn) {
+    if (resIn[k] !== null && resIn[k] !== undefined) {
+      allNull = false;
+      break;
+    }
+  }
+  if (allNull) return { ...(req.data as Record<string, unknown>), ...resIn };
   const res = inner.responseNullable.safeParse(resIn);
   if (!res.success) {
     throw new SynapseParseError(
@@ -481,7 +488,7 @@ export function synapseFrom<D extends AnySynapseDefinition>(
     const v = fields[f.name];
     s[f.name] = v === undefined ? fieldFallback(f.schema)() : v;
   }
-  Object.defineProperty(s, DEFINITION, { value: def, enumerable: false });
+  DEFINITIONS.set(s, def);
   return s as unknown as Synapse<D>;
 }
 

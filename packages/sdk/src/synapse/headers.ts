@@ -14,6 +14,9 @@ import {
   terminalValueText,
 } from './terminal.js';
 
+const AXON_HEADERS = TERMINAL_FIELDS.map((f) => `bt_header_axon_${f}`);
+const DENDRITE_HEADERS = TERMINAL_FIELDS.map((f) => `bt_header_dendrite_${f}`);
+
 /** Header name prefixes of the bittensor wire protocol. */
 export const HEADER_PREFIX = {
   axon: 'bt_header_axon_',
@@ -93,33 +96,40 @@ export function pyHeadersSizeof(axonCount: number, dendriteCount: number, inputs
 
 /**
  * Python `Synapse.to_headers()`: `name`, `timeout`, non-null axon then dendrite terminal fields,
- * `bt_header_input_obj_*` for required fields, `header_size`, `total_size`, `computed_body_hash`.
+ * `bt_header_input_obj_*` for required fields, `header_size`, `total_size`, `computed_body_hash`
+ * (pass `bodyHash` when it is already known).
  * @example
  * import { BaseSynapse, toHeaders } from '@taoscript/sdk';
  * toHeaders(BaseSynapse.create({})).timeout; // '12.0'
  */
-export function toHeaders(synapse: SynapseBase): Record<string, string> {
+export function toHeaders(
+  synapse: SynapseBase,
+  options: { bodyHash?: string } = {},
+): Record<string, string> {
   const def = definitionOf(synapse);
   const h: Record<string, string> = { name: synapse.name, timeout: pyFloatRepr(synapse.timeout) };
   let axonCount = 0;
   let dendriteCount = 0;
-  for (const field of TERMINAL_FIELDS) {
+  for (let i = 0; i < TERMINAL_FIELDS.length; i++) {
+    const field = TERMINAL_FIELDS[i]!;
     const v = synapse.axon[field];
     if (v === null || v === undefined) continue;
-    h[HEADER_PREFIX.axon + field] = terminalValueText(field, v);
+    h[AXON_HEADERS[i]!] = terminalValueText(field, v);
     axonCount++;
   }
-  for (const field of TERMINAL_FIELDS) {
+  for (let i = 0; i < TERMINAL_FIELDS.length; i++) {
+    const field = TERMINAL_FIELDS[i]!;
     const v = synapse.dendrite[field];
     if (v === null || v === undefined) continue;
-    h[HEADER_PREFIX.dendrite + field] = terminalValueText(field, v);
+    h[DENDRITE_HEADERS[i]!] = terminalValueText(field, v);
     dendriteCount++;
   }
   let inputs = 0;
   const values = synapse as unknown as Record<string, unknown>;
   for (const f of def.fields) {
+    if (!f.required) continue;
     const v = values[f.name];
-    if (!f.required || v === null || v === undefined) continue;
+    if (v === null || v === undefined) continue;
     const encoded = inputObjFor(f.type, v);
     if (encoded === undefined) continue;
     h[HEADER_PREFIX.inputObj + f.name] = encoded;
@@ -127,7 +137,7 @@ export function toHeaders(synapse: SynapseBase): Record<string, string> {
   }
   h.header_size = String(pyHeadersSizeof(axonCount, dendriteCount, inputs));
   h.total_size = String(synapse.total_size);
-  h.computed_body_hash = bodyHash(synapse);
+  h.computed_body_hash = options.bodyHash ?? bodyHash(synapse);
   return h;
 }
 

@@ -42,6 +42,7 @@ export {
 export { type PyModelField, type PyType, pyStr, pyTypeOf, resolvePyType } from './py-type.js';
 export { pyBytesRepr, pyFloatRepr, pyIntStr, pyStrRepr } from './python-repr.js';
 export {
+  checkMessageSignature,
   defaultVerifier,
   type MessageSigner,
   type RequestSignatureFields,

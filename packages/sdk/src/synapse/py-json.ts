@@ -1,5 +1,6 @@
 // JSON as Python's `json` module reads and writes it: integers of any size (nonces exceed 2^53),
 // NaN/Infinity, float literals remembered (see marks.ts), and `json.dumps` output byte for byte.
+// Both directions sit on the axon's and dendrite's hot path, so they avoid per-call closures.
 import { isFloatLiteral, markFloatLiteral, pyKeyOrder, setKeyOrder } from './marks.js';
 import { type PyType, resolvePyType } from './py-type.js';
 import { pyFloatRepr, pyIntStr } from './python-repr.js';
@@ -21,6 +22,286 @@ export interface ParsePyJsonOptions {
 }
 
 const INDEX_KEY = /^(?:0|[1-9]\d{0,8})$/;
+const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
+
+const C = {
+  Tab: 0x09,
+  Lf: 0x0a,
+  Cr: 0x0d,
+  Space: 0x20,
+  Quote: 0x22,
+  Plus: 0x2b,
+  Comma: 0x2c,
+  Minus: 0x2d,
+  Dot: 0x2e,
+  Zero: 0x30,
+  Nine: 0x39,
+  Colon: 0x3a,
+  UpperE: 0x45,
+  LBracket: 0x5b,
+  Backslash: 0x5c,
+  RBracket: 0x5d,
+  LowerE: 0x65,
+  LBrace: 0x7b,
+  RBrace: 0x7d,
+} as const;
+
+class Parser {
+  i = 0;
+  readonly n: number;
+  constructor(
+    readonly text: string,
+    readonly maxDepth: number,
+  ) {
+    this.n = text.length;
+  }
+
+  fail(msg: string): never {
+    throw new JsonSyntaxError(msg, this.i);
+  }
+
+  ws(): void {
+    const t = this.text;
+    let i = this.i;
+    while (i < this.n) {
+      const c = t.charCodeAt(i);
+      if (c === C.Space || c === C.Lf || c === C.Cr || c === C.Tab) i++;
+      else break;
+    }
+    this.i = i;
+  }
+
+  digits(): void {
+    const t = this.text;
+    let i = this.i;
+    while (i < this.n) {
+      const c = t.charCodeAt(i);
+      if (c < C.Zero || c > C.Nine) break;
+      i++;
+    }
+    this.i = i;
+  }
+
+  string(): string {
+    const t = this.text;
+    let i = this.i + 1; // opening quote
+    let start = i;
+    let out = '';
+    for (;;) {
+      if (i >= this.n) {
+        this.i = i;
+        this.fail('Unterminated string');
+      }
+      const c = t.charCodeAt(i);
+      if (c === C.Quote) {
+        this.i = i + 1;
+        return out === '' ? t.slice(start, i) : out + t.slice(start, i);
+      }
+      if (c < 0x20) {
+        this.i = i;
+        this.fail('Invalid control character in string');
+      }
+      if (c !== C.Backslash) {
+        i++;
+        continue;
+      }
+      out += t.slice(start, i);
+      const e = t.charCodeAt(i + 1);
+      i += 2;
+      switch (e) {
+        case 0x22:
+          out += '"';
+          break;
+        case 0x5c:
+          out += '\\';
+          break;
+        case 0x2f:
+          out += '/';
+          break;
+        case 0x62:
+          out += '\b';
+          break;
+        case 0x66:
+          out += '\f';
+          break;
+        case 0x6e:
+          out += '\n';
+          break;
+        case 0x72:
+          out += '\r';
+          break;
+        case 0x74:
+          out += '\t';
+          break;
+        case 0x75: {
+          const h = t.slice(i, i + 4);
+          if (!/^[0-9a-fA-F]{4}$/.test(h)) {
+            this.i = i;
+            this.fail('Invalid \\uXXXX escape');
+          }
+          out += String.fromCharCode(Number.parseInt(h, 16));
+          i += 4;
+          break;
+        }
+        default:
+          this.i = i - 1;
+          this.fail('Invalid escape');
+      }
+      start = i;
+    }
+  }
+
+  /** A number; sets `lastFloat` when it was written as a float literal. */
+  lastFloat = false;
+  number(): number | bigint {
+    const t = this.text;
+    const start = this.i;
+    if (t.charCodeAt(this.i) === C.Minus) this.i++;
+    if (t.startsWith('Infinity', this.i)) {
+      this.i += 8;
+      this.lastFloat = true;
+      return this.i - 8 > start ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+    }
+    const intStart = this.i;
+    this.digits();
+    if (this.i === intStart) this.fail('Expecting value');
+    if (t.charCodeAt(intStart) === C.Zero && this.i - intStart > 1) {
+      this.i = intStart + 1;
+      this.fail('Leading zeros are not allowed');
+    }
+    let isFloat = false;
+    if (t.charCodeAt(this.i) === C.Dot) {
+      const fracStart = ++this.i;
+      this.digits();
+      if (this.i === fracStart) this.fail('Expecting digits after the decimal point');
+      isFloat = true;
+    }
+    const e = t.charCodeAt(this.i);
+    if (e === C.LowerE || e === C.UpperE) {
+      this.i++;
+      const s = t.charCodeAt(this.i);
+      if (s === C.Plus || s === C.Minus) this.i++;
+      const expStart = this.i;
+      this.digits();
+      if (this.i === expStart) this.fail('Expecting exponent digits');
+      isFloat = true;
+    }
+    this.lastFloat = isFloat;
+    const literal = t.slice(start, this.i);
+    if (isFloat || this.i - intStart <= 15) return Number(literal);
+    const big = BigInt(literal);
+    return big <= SAFE_MAX && big >= SAFE_MIN ? Number(big) : big;
+  }
+
+  value(depth: number, container: object, key: string | number): unknown {
+    this.ws();
+    if (this.i >= this.n) this.fail('Expecting value');
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === C.Quote) return this.string();
+    if (c === C.LBrace || c === C.LBracket) {
+      if (depth >= this.maxDepth) this.fail(`Nesting deeper than ${this.maxDepth}`);
+      return c === C.LBrace ? this.object(depth + 1) : this.array(depth + 1);
+    }
+    if (t.startsWith('true', this.i)) {
+      this.i += 4;
+      return true;
+    }
+    if (t.startsWith('false', this.i)) {
+      this.i += 5;
+      return false;
+    }
+    if (t.startsWith('null', this.i)) {
+      this.i += 4;
+      return null;
+    }
+    if (t.startsWith('NaN', this.i)) {
+      this.i += 3;
+      markFloatLiteral(container, key);
+      return Number.NaN;
+    }
+    const num = this.number();
+    if (
+      this.lastFloat &&
+      typeof num === 'number' &&
+      (Number.isInteger(num) || !Number.isFinite(num))
+    ) {
+      markFloatLiteral(container, key);
+    }
+    return num;
+  }
+
+  array(depth: number): unknown[] {
+    this.i++;
+    const arr: unknown[] = [];
+    this.ws();
+    if (this.text.charCodeAt(this.i) === C.RBracket) {
+      this.i++;
+      return arr;
+    }
+    for (;;) {
+      arr.push(this.value(depth, arr, arr.length));
+      this.ws();
+      const c = this.text.charCodeAt(this.i);
+      if (c === C.RBracket) {
+        this.i++;
+        return arr;
+      }
+      if (c !== C.Comma) this.fail("Expecting ',' delimiter");
+      this.i++;
+    }
+  }
+
+  object(depth: number): Record<string, unknown> {
+    this.i++;
+    const obj: Record<string, unknown> = {};
+    let keys: string[] | undefined;
+    let indexLike = false;
+    this.ws();
+    if (this.text.charCodeAt(this.i) === C.RBrace) {
+      this.i++;
+      return obj;
+    }
+    for (;;) {
+      this.ws();
+      if (this.text.charCodeAt(this.i) !== C.Quote) {
+        this.fail('Expecting property name enclosed in double quotes');
+      }
+      const key = this.string();
+      this.ws();
+      if (this.text.charCodeAt(this.i) !== C.Colon) this.fail("Expecting ':' delimiter");
+      this.i++;
+      const value = this.value(depth, obj, key);
+      if (key === '__proto__') {
+        // Data, never the prototype.
+        Object.defineProperty(obj, key, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      } else {
+        if (!Object.hasOwn(obj, key)) {
+          if (keys === undefined) keys = [];
+          keys.push(key);
+          if (!indexLike && INDEX_KEY.test(key)) indexLike = true;
+        }
+        obj[key] = value;
+      }
+      this.ws();
+      const c = this.text.charCodeAt(this.i);
+      if (c === C.RBrace) {
+        this.i++;
+        break;
+      }
+      if (c !== C.Comma) this.fail("Expecting ',' delimiter");
+      this.i++;
+    }
+    if (indexLike && keys !== undefined) setKeyOrder(obj, keys);
+    return obj;
+  }
+}
 
 /**
  * Parses JSON the way Python's `json.loads` does: big integers become bigint (others number),
@@ -32,219 +313,11 @@ const INDEX_KEY = /^(?:0|[1-9]\d{0,8})$/;
  */
 export function parsePyJson(text: string, options: ParsePyJsonOptions = {}): unknown {
   if (typeof text !== 'string') throw new TypeError('parsePyJson: expected a string');
-  const maxDepth = options.maxDepth ?? 256;
-  let i = 0;
-  const n = text.length;
-
-  const fail = (msg: string): never => {
-    throw new JsonSyntaxError(msg, i);
-  };
-  const ws = (): void => {
-    while (i < n) {
-      const c = text.charCodeAt(i);
-      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) i++;
-      else break;
-    }
-  };
-
-  const parseString = (): string => {
-    i++; // opening quote
-    let out = '';
-    let start = i;
-    for (;;) {
-      if (i >= n) fail('Unterminated string');
-      const c = text.charCodeAt(i);
-      if (c === 0x22) {
-        out += text.slice(start, i);
-        i++;
-        return out;
-      }
-      if (c < 0x20) fail('Invalid control character in string');
-      if (c !== 0x5c) {
-        i++;
-        continue;
-      }
-      out += text.slice(start, i);
-      const e = text[i + 1];
-      i += 2;
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u': {
-          const h = text.slice(i, i + 4);
-          if (!/^[0-9a-fA-F]{4}$/.test(h)) fail('Invalid \\uXXXX escape');
-          out += String.fromCharCode(Number.parseInt(h, 16));
-          i += 4;
-          break;
-        }
-        default:
-          i -= 1;
-          fail('Invalid escape');
-      }
-      start = i;
-    }
-  };
-
-  // Returns the number and whether it was a float literal.
-  const parseNumber = (): [number | bigint, boolean] => {
-    const start = i;
-    if (text[i] === '-') i++;
-    if (text.startsWith('Infinity', i)) {
-      i += 8;
-      return [start === i - 9 ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY, true];
-    }
-    const intStart = i;
-    while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-    if (i === intStart) fail('Expecting value');
-    if (text[intStart] === '0' && i - intStart > 1) {
-      i = intStart + 1;
-      fail('Leading zeros are not allowed');
-    }
-    let isFloat = false;
-    if (text[i] === '.') {
-      const fracStart = ++i;
-      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-      if (i === fracStart) fail('Expecting digits after the decimal point');
-      isFloat = true;
-    }
-    if (text[i] === 'e' || text[i] === 'E') {
-      i++;
-      if (text[i] === '+' || text[i] === '-') i++;
-      const expStart = i;
-      while (i < n && text.charCodeAt(i) >= 0x30 && text.charCodeAt(i) <= 0x39) i++;
-      if (i === expStart) fail('Expecting exponent digits');
-      isFloat = true;
-    }
-    const literal = text.slice(start, i);
-    if (isFloat) return [Number(literal), true];
-    if (i - intStart <= 15) return [Number(literal), false];
-    const big = BigInt(literal);
-    const safe = big <= BigInt(Number.MAX_SAFE_INTEGER) && big >= BigInt(Number.MIN_SAFE_INTEGER);
-    return [safe ? Number(big) : big, false];
-  };
-
-  const parseValue = (depth: number, container: object, key: string | number): unknown => {
-    ws();
-    if (i >= n) fail('Expecting value');
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      if (depth >= maxDepth) fail(`Nesting deeper than ${maxDepth}`);
-      return c === '{' ? parseObject(depth + 1) : parseArray(depth + 1);
-    }
-    if (c === '"') return parseString();
-    if (c === 't' && text.startsWith('true', i)) {
-      i += 4;
-      return true;
-    }
-    if (c === 'f' && text.startsWith('false', i)) {
-      i += 5;
-      return false;
-    }
-    if (c === 'n' && text.startsWith('null', i)) {
-      i += 4;
-      return null;
-    }
-    if (c === 'N' && text.startsWith('NaN', i)) {
-      i += 3;
-      markFloatLiteral(container, key);
-      return Number.NaN;
-    }
-    const [num, isFloat] = parseNumber();
-    if (isFloat && typeof num === 'number' && (Number.isInteger(num) || !Number.isFinite(num))) {
-      markFloatLiteral(container, key);
-    }
-    return num;
-  };
-
-  const parseArray = (depth: number): unknown[] => {
-    i++;
-    const arr: unknown[] = [];
-    ws();
-    if (text[i] === ']') {
-      i++;
-      return arr;
-    }
-    for (;;) {
-      arr.push(parseValue(depth, arr, arr.length));
-      ws();
-      const c = text[i];
-      i++;
-      if (c === ']') return arr;
-      if (c !== ',') {
-        i--;
-        fail("Expecting ',' delimiter");
-      }
-    }
-  };
-
-  const parseObject = (depth: number): Record<string, unknown> => {
-    i++;
-    const obj: Record<string, unknown> = {};
-    let order: string[] | undefined;
-    const keys: string[] = [];
-    ws();
-    if (text[i] === '}') {
-      i++;
-      return obj;
-    }
-    for (;;) {
-      ws();
-      if (text[i] !== '"') fail('Expecting property name enclosed in double quotes');
-      const key = parseString();
-      ws();
-      if (text[i] !== ':') fail("Expecting ':' delimiter");
-      i++;
-      const value = parseValue(depth, obj, key);
-      if (!Object.hasOwn(obj, key)) {
-        keys.push(key);
-        if (INDEX_KEY.test(key)) order = keys;
-      }
-      // defineProperty: a "__proto__" key must be data, never the prototype.
-      Object.defineProperty(obj, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      });
-      ws();
-      const c = text[i];
-      i++;
-      if (c === '}') break;
-      if (c !== ',') {
-        i--;
-        fail("Expecting ',' delimiter");
-      }
-    }
-    if (order !== undefined) setKeyOrder(obj, order);
-    return obj;
-  };
-
+  const p = new Parser(text, options.maxDepth ?? 256);
   const root = { value: undefined as unknown };
-  root.value = parseValue(0, root, 'value');
-  ws();
-  if (i < n) fail('Extra data');
+  root.value = p.value(0, root, 'value');
+  p.ws();
+  if (p.i < p.n) p.fail('Extra data');
   return root.value;
 }
 
@@ -265,8 +338,11 @@ const ESC: Record<string, string> = {
   '\b': '\\b',
   '\f': '\\f',
 };
+const NEEDS_ESCAPE_ASCII = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;
+const NEEDS_ESCAPE_UTF8 = /[^\x20-\x21\x23-\x5b\x5d-\u{10ffff}]/u;
 
 function jsonString(s: string, ensureAscii: boolean): string {
+  if (!(ensureAscii ? NEEDS_ESCAPE_ASCII : NEEDS_ESCAPE_UTF8).test(s)) return `"${s}"`;
   let out = '"';
   let start = 0;
   for (let i = 0; i < s.length; i++) {
@@ -289,6 +365,70 @@ function jsonFloat(x: number): string {
   return pyFloatRepr(x);
 }
 
+interface DumpState {
+  item: string;
+  colon: string;
+  ascii: boolean;
+  seen: Set<object>;
+}
+
+function dump(st: DumpState, v: unknown, t: PyType, floatLit: boolean): string {
+  const r = resolvePyType(t, v, floatLit);
+  if (v === null || v === undefined) return 'null';
+  switch (typeof v) {
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'string':
+      return jsonString(v, st.ascii);
+    case 'bigint':
+      return r.kind === 'float' ? jsonFloat(Number(v)) : v.toString();
+    case 'number':
+      if (r.kind === 'float' || !Number.isInteger(v) || Object.is(v, -0)) return jsonFloat(v);
+      if (floatLit && r.kind !== 'int') return jsonFloat(v);
+      return pyIntStr(v);
+    case 'object':
+      break;
+    default:
+      throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
+  }
+  if (v instanceof Uint8Array) throw new TypeError('Object of type bytes is not JSON serializable');
+  if (st.seen.has(v)) throw new TypeError('Circular reference detected');
+  st.seen.add(v);
+  let out: string;
+  if (Array.isArray(v)) {
+    const parts: string[] = [];
+    for (let i = 0; i < v.length; i++) {
+      const itemType =
+        r.kind === 'list' ? r.item : r.kind === 'tuple' ? (r.items[i] ?? r.rest ?? r) : r;
+      parts.push(dump(st, v[i], itemType, isFloatLiteral(v, i)));
+    }
+    out = `[${parts.join(st.item)}]`;
+  } else {
+    const obj = v as Record<string, unknown>;
+    const parts: string[] = [];
+    if (r.kind === 'model') {
+      for (const f of r.fields) {
+        const present = Object.hasOwn(obj, f.name) && obj[f.name] !== undefined;
+        const value = present ? obj[f.name] : f.fallback();
+        const lit = present && isFloatLiteral(obj, f.name);
+        parts.push(jsonString(f.name, st.ascii) + st.colon + dump(st, value, f.type, lit));
+      }
+    } else {
+      const valueType = r.kind === 'dict' ? r.value : r;
+      for (const k of pyKeyOrder(obj)) {
+        const x = obj[k];
+        if (x === undefined) continue;
+        parts.push(
+          jsonString(k, st.ascii) + st.colon + dump(st, x, valueType, isFloatLiteral(obj, k)),
+        );
+      }
+    }
+    out = `{${parts.join(st.item)}}`;
+  }
+  st.seen.delete(v);
+  return out;
+}
+
 /**
  * Serialises `value` as Python's `json.dumps` would serialise the pydantic dump of a field
  * declared as `type` (floats as `12.0`, `1e-05`; ints as digits; `\uXXXX` escapes).
@@ -298,62 +438,11 @@ function jsonFloat(x: number): string {
  * dumpPyJson({ a: 3 }, pyTypeOf(z.object({ a: z.number() }))); // '{"a": 3.0}'
  */
 export function dumpPyJson(value: unknown, type: PyType, options: DumpPyJsonOptions = {}): string {
-  const item = options.compact ? ',' : ', ';
-  const colon = options.compact ? ':' : ': ';
-  const ascii = options.ensureAscii ?? true;
-  const seen = new Set<object>();
-
-  const dump = (v: unknown, t: PyType, floatLit = false): string => {
-    const r = resolvePyType(t, v, floatLit);
-    if (v === null || v === undefined) return 'null';
-    switch (typeof v) {
-      case 'boolean':
-        return v ? 'true' : 'false';
-      case 'string':
-        return jsonString(v, ascii);
-      case 'bigint':
-        return r.kind === 'float' ? jsonFloat(Number(v)) : v.toString();
-      case 'number':
-        if (r.kind === 'float' || !Number.isInteger(v) || Object.is(v, -0)) return jsonFloat(v);
-        if (floatLit && r.kind !== 'int') return jsonFloat(v);
-        return pyIntStr(v);
-      case 'object':
-        break;
-      default:
-        throw new TypeError(`Object of type ${typeof v} is not JSON serializable`);
-    }
-    if (v instanceof Uint8Array)
-      throw new TypeError('Object of type bytes is not JSON serializable');
-    if (seen.has(v)) throw new TypeError('Circular reference detected');
-    seen.add(v);
-    let out: string;
-    if (Array.isArray(v)) {
-      const itemType = (i: number): PyType =>
-        r.kind === 'list' ? r.item : r.kind === 'tuple' ? (r.items[i] ?? r.rest ?? r) : r;
-      out = `[${v.map((x, i) => dump(x, r.kind === 'any' ? r : itemType(i), isFloatLiteral(v, i))).join(item)}]`;
-    } else {
-      const obj = v as Record<string, unknown>;
-      if (r.kind === 'model') {
-        out = `{${r.fields
-          .map((f) => {
-            const present = Object.hasOwn(obj, f.name) && obj[f.name] !== undefined;
-            return (
-              jsonString(f.name, ascii) + colon + dump(present ? obj[f.name] : f.fallback(), f.type)
-            );
-          })
-          .join(item)}}`;
-      } else {
-        const valueType = r.kind === 'dict' ? r.value : r;
-        out = `{${pyKeyOrder(obj)
-          .filter((k) => obj[k] !== undefined)
-          .map(
-            (k) => jsonString(k, ascii) + colon + dump(obj[k], valueType, isFloatLiteral(obj, k)),
-          )
-          .join(item)}}`;
-      }
-    }
-    seen.delete(v);
-    return out;
+  const st: DumpState = {
+    item: options.compact ? ',' : ', ',
+    colon: options.compact ? ':' : ': ',
+    ascii: options.ensureAscii ?? true,
+    seen: new Set(),
   };
-  return dump(value, type);
+  return dump(st, value, type, false);
 }

@@ -15,6 +15,8 @@ export function pyFloatRepr(x: number): string {
   if (x === Number.POSITIVE_INFINITY) return 'inf';
   if (x === Number.NEGATIVE_INFINITY) return '-inf';
   if (x === 0) return Object.is(x, -0) ? '-0.0' : '0.0';
+  // Fast path: integral values below 1e16 print as digits + '.0'.
+  if (Number.isInteger(x) && x < 1e16 && x > -1e16) return `${x}.0`;
   // toExponential() without an argument gives the shortest digits that round-trip, like repr.
   const expText = x.toExponential();
   const e = expText.indexOf('e');

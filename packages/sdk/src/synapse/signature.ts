@@ -111,6 +111,24 @@ export const defaultVerifier: SignatureVerifier = (signature, message, publicKey
   verifyWrapped(message, signature, publicKey, 'sr25519');
 
 /**
+ * {@link verifyMessage} without the promise when the verifier is synchronous (the axon's hot path).
+ */
+export function checkMessageSignature(
+  signature: string,
+  message: string,
+  hotkey: string,
+  verifier: SignatureVerifier = defaultVerifier,
+): boolean | Promise<boolean> {
+  if (typeof signature !== 'string' || typeof message !== 'string' || typeof hotkey !== 'string') {
+    throw new TypeError('verifyMessage: signature, message and hotkey must be strings');
+  }
+  if (!SIGNATURE_HEX.test(signature)) return false;
+  const publicKey = hotkey.length <= 64 ? publicKeyOf(hotkey) : null;
+  if (publicKey === null) return false;
+  return verifier(fromHex(signature), encoder.encode(message), publicKey.slice());
+}
+
+/**
  * Checks a `0x`-hex sr25519 signature of `message` by the SS58 address `hotkey` (as the Python
  * axon does with btwallet's `Keypair.verify`). False for malformed signatures or addresses.
  * @example
@@ -125,11 +143,5 @@ export async function verifyMessage(
   hotkey: string,
   verifier: SignatureVerifier = defaultVerifier,
 ): Promise<boolean> {
-  if (typeof signature !== 'string' || typeof message !== 'string' || typeof hotkey !== 'string') {
-    throw new TypeError('verifyMessage: signature, message and hotkey must be strings');
-  }
-  if (!SIGNATURE_HEX.test(signature)) return false;
-  const publicKey = hotkey.length <= 64 ? publicKeyOf(hotkey) : null;
-  if (publicKey === null) return false;
-  return verifier(fromHex(signature), encoder.encode(message), publicKey.slice());
+  return checkMessageSignature(signature, message, hotkey, verifier);
 }

@@ -80,11 +80,14 @@ export function emptyTerminal(): TerminalInfo {
   };
 }
 
-const INT_TEXT = /^\s*[+-]?\d+\s*$/;
+// Real peers send ≤ 20 digits (u64 nonces); longer runs are refused rather than parsed.
+const DIGITS = /^\d{1,40}$/;
+const INT_TEXT = /^\s*[+-]?\d{1,40}\s*$/;
 const FLOAT_TEXT = /^\s*[+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf|infinity|nan)\s*$/i;
 
 /** Python `int(text)` for the forms a peer sends (decimal digits, optional sign and spaces). */
 export function parseIntText(text: string, what: string): bigint {
+  if (DIGITS.test(text)) return BigInt(text);
   if (!INT_TEXT.test(text)) {
     throw new SynapseParseError('SYNAPSE_HEADER_INVALID', `${what}: '${clip(text)}' is not an int`);
   }
