@@ -4,7 +4,7 @@
 // pre-signed requests over keep-alive connections (a cheap load generator, like wrk). A second pair of rows injects
 // @polkadot/wasm-crypto as the axon's verifier, to show the pipeline's own overhead.
 // Run standalone: `node --import tsx bench/axon.bench.ts`. Env: BENCH_SECONDS (4), BENCH_CLIENTS (16).
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -55,9 +55,16 @@ if (process.argv[2] === '--driver') {
   const signer = { sign: (m: Uint8Array) => wasmSign(pair.publicKey, pair.secretKey, m) };
   process.on(
     'message',
-    async (msg: { port: number; hotkey: string; seconds: number; count: number }) => {
+    async (msg: {
+      port: number;
+      hotkey: string;
+      seconds: number;
+      count: number;
+      reuse: boolean;
+    }) => {
       const target = { ip: '127.0.0.1', port: msg.port, hotkey: msg.hotkey };
-      const perClient = Math.ceil(msg.count / CLIENTS);
+      // The bare server checks nothing, so one request per connection is replayed.
+      const perClient = msg.reuse ? 1 : Math.ceil(msg.count / CLIENTS);
       const queues = await Promise.all(
         Array.from({ length: CLIENTS }, async () => {
           const uuid = uuid1();
@@ -84,8 +91,9 @@ if (process.argv[2] === '--driver') {
       await Promise.all(
         queues.map(async (list) => {
           const client = new Client(`http://127.0.0.1:${msg.port}`, { pipelining: 1 });
-          for (const req of list) {
+          for (let i = 0; msg.reuse || i < list.length; i++) {
             if (performance.now() >= end) break;
+            const req = list[msg.reuse ? 0 : i]!;
             const res = await client.request({
               path: '/Echo',
               method: 'POST',
@@ -111,22 +119,36 @@ if (process.argv[2] === '--driver') {
   await main();
 }
 
+/** The child's next message; rejects if it exits first (so a crash never hangs the bench). */
+function reply(child: ChildProcess): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`driver exited with code ${code}`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m);
+    });
+  });
+}
+
 async function drive(
   port: number,
   hotkey: string,
   expectedRate: number,
+  reuse = false,
 ): Promise<DriveResult & { cpu: number }> {
   const child = fork(new URL(import.meta.url), ['--driver'], { stdio: 'inherit' });
-  await once(child, 'message');
+  await reply(child);
   child.send({
     port,
     hotkey,
     seconds: SECONDS,
     count: Math.ceil(expectedRate * SECONDS * 1.5) + CLIENTS,
+    reuse,
   });
   // Our CPU from the moment the driver starts sending (it reports back when done).
   const cpu0 = process.cpuUsage();
-  const [result] = (await once(child, 'message')) as [DriveResult];
+  const result = (await reply(child)) as DriveResult;
   const cpu = process.cpuUsage(cpu0);
   child.kill();
   return { ...result, cpu: (cpu.user + cpu.system) / 1e6 / result.seconds };
@@ -179,7 +201,9 @@ async function runBare() {
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
-  const result = await drive((server.address() as AddressInfo).port, 'unused', 6000);
+  // Any SS58 address will do: the bare server checks nothing.
+  const hotkey = keypairFromSeed(minerSeed).address();
+  const result = await drive((server.address() as AddressInfo).port, hotkey, 0, true);
   server.closeAllConnections();
   server.close();
   return result;

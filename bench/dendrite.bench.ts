@@ -96,7 +96,10 @@ async function startAxons(mode: Mode, validator: string) {
       ['--axons', String(p * per), String(count), mode, validator],
       { stdio: 'inherit' },
     );
-    const [list] = (await once(child, 'message')) as [AxonTarget[]];
+    const list = await new Promise<AxonTarget[]>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`axon process exited with code ${code}`)));
+      child.once('message', (m) => resolve(m as AxonTarget[]));
+    });
     targets.push(...list);
     children.push(child);
   }
