@@ -145,8 +145,8 @@ describe('EventDecoder', () => {
     const bytes = record(3, stakeAdded);
     const rec = md.lookup.find((e) => e.path.join('::') === 'frame_system::EventRecord');
     assert.ok(rec);
-    assert.equal(skipper.skip(rec.id, bytes, 0), bytes.length);
-    assert.throws(() => skipper.skip(rec.id, bytes.subarray(0, 10), 0), RangeError);
-    assert.throws(() => skipper.skip(1e9, bytes, 0), RangeError);
+    assert.equal(skipper.endOf(rec.id, bytes, 0), bytes.length);
+    assert.throws(() => skipper.endOf(rec.id, bytes.subarray(0, 10), 0), RangeError);
+    assert.throws(() => skipper.endOf(1e9, bytes, 0), RangeError);
   });
 });

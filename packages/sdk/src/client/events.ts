@@ -72,7 +72,7 @@ export class LiveSkipper {
   }
 
   /** Offset just past the value of type `id` that starts at `at`. */
-  skip(id: number, b: Uint8Array, at: number): number {
+  endOf(id: number, b: Uint8Array, at: number): number {
     return this.#get(id)(b, at);
   }
 
@@ -237,7 +237,7 @@ export class EventDecoder {
       let phase: Phase | undefined;
       let ev: ChainEvent | undefined;
       for (const f of this.#fields) {
-        const end = this.#skipper.skip(f.type, raw, at);
+        const end = this.#skipper.endOf(f.type, raw, at);
         if (f.name === 'phase' && this.#phaseOk) phase = Phase.dec(raw.slice(at, end));
         else if (f.name === 'event') ev = this.#event(raw.slice(at, end));
         at = end;
