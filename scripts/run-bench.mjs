@@ -14,9 +14,11 @@ function walk(dir, out) {
   }
   return out;
 }
-const files = [...walk(join(root, 'bench'), []), ...walk(join(root, 'packages'), [])].filter(
-  (f) => filter.length === 0 || filter.some((x) => f.includes(x)),
-);
+const files = [
+  ...walk(join(root, 'bench'), []),
+  ...walk(join(root, 'packages'), []),
+  ...walk(join(root, 'subnets'), []),
+].filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
 let failed = 0;
 for (const file of files) {
   console.log(`\n# ${file}`);

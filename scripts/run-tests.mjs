@@ -17,7 +17,7 @@ function walk(dir, out) {
   return out;
 }
 
-const files = walk(join(root, 'packages'), []).filter(
+const files = [...walk(join(root, 'packages'), []), ...walk(join(root, 'subnets'), [])].filter(
   (f) => filter.length === 0 || filter.some((x) => f.includes(x)),
 );
 files.sort();

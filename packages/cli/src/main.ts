@@ -2,35 +2,15 @@
  * `tao`: the taoscript command line. Subcommands are loaded only when run, so `tao --help` stays
  * fast however many commands there are.
  */
+import { type CommandEntry, GROUPS, type Group } from './groups/index.js';
 import { EXIT_USAGE, type Io, UsageError } from './io.js';
 
-/** A runnable subcommand module. */
-export interface Command {
-  run(args: string[], io: Io): Promise<number>;
-}
-
-interface CommandEntry {
-  summary: string;
-  load: () => Promise<Command>;
-}
-
-/** The command tree: group → verb → lazily loaded module. */
-const COMMANDS: Record<string, { summary: string; verbs: Record<string, CommandEntry> }> = {
-  sim: {
-    summary: 'Run chain logic offline',
-    verbs: {
-      epoch: {
-        summary: 'Run Yuma epochs on a scenario file and print the outputs as JSON',
-        load: async () => (await import('./commands/sim-epoch.js')).simEpoch,
-      },
-    },
-  },
-};
+export type { Command } from './groups/index.js';
 
 /** The top-level `--help` text. */
 export function usage(): string {
   const lines = ['Usage: tao <command> <verb> [options]', '', 'Commands:'];
-  for (const [group, { verbs }] of Object.entries(COMMANDS)) {
+  for (const [group, { verbs }] of Object.entries(GROUPS)) {
     for (const [verb, entry] of Object.entries(verbs)) {
       lines.push(`  ${`${group} ${verb}`.padEnd(22)}${entry.summary}`);
     }
@@ -39,8 +19,20 @@ export function usage(): string {
   return lines.join('\n');
 }
 
+/** The group named `name` or one of its aliases. */
+function findGroup(name: string): Group | undefined {
+  if (Object.hasOwn(GROUPS, name)) return GROUPS[name];
+  return Object.values(GROUPS).find((g) => g.aliases?.includes(name));
+}
+
+/** The verb named `name` in `group`, or one of its aliases. */
+function findVerb(group: Group, name: string): CommandEntry | undefined {
+  if (Object.hasOwn(group.verbs, name)) return group.verbs[name];
+  return Object.values(group.verbs).find((v) => v.aliases?.includes(name));
+}
+
 function groupUsage(group: string): string {
-  const entry = COMMANDS[group];
+  const entry = findGroup(group);
   if (!entry) return usage();
   const lines = [`Usage: tao ${group} <verb> [options]`, '', `${entry.summary}.`, '', 'Verbs:'];
   for (const [verb, v] of Object.entries(entry.verbs))
@@ -60,8 +52,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout('tao 0.1.0\n');
       return 0;
     }
-    const entry = COMMANDS[group];
-    if (!entry || !Object.hasOwn(COMMANDS, group)) {
+    const entry = findGroup(group);
+    if (!entry) {
       throw new UsageError(`unknown command '${group}' (run tao --help)`);
     }
     if (verb === undefined) {
@@ -72,7 +64,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       io.stdout(groupUsage(group));
       return 0;
     }
-    const command = Object.hasOwn(entry.verbs, verb) ? entry.verbs[verb] : undefined;
+    const command = findVerb(entry, verb);
     if (!command) throw new UsageError(`unknown verb '${verb}' for 'tao ${group}'`);
     return await (await command.load()).run(rest, io);
   } catch (err) {

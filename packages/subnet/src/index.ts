@@ -1,0 +1,2 @@
+/** The subnet template: base neuron, miner and validator. */
+export {};
