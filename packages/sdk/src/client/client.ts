@@ -5,6 +5,7 @@
  * the node's live metadata at connect time, so a node that disagrees is refused, not mis-encoded.
  * Works against tao-node and against a real subtensor node.
  */
+
 import type {
   AccountInfo,
   AnyShape,
@@ -29,6 +30,7 @@ import {
 import { createClient, type PolkadotClient } from 'polkadot-api';
 import { getPolkadotSigner } from 'polkadot-api/signer';
 import { getWsProvider } from 'polkadot-api/ws';
+import { VERSION_AS_INT } from '../synapse/version.js';
 import {
   accountBytes,
   commitHash as computeCommitHash,
@@ -98,8 +100,6 @@ import {
   webSocketClass,
 } from './validate.js';
 
-/** This SDK's version as the chain's version keys spell it (major·10⁶ + minor·10³ + patch). */
-export const SDK_VERSION_INT = 1_000;
 /** Default mortality of extrinsics, in blocks (as the Python SDK). */
 export const DEFAULT_PERIOD = 128;
 /** Default price tolerance of limit (safe) staking, as a fraction (0.5 %). */
@@ -735,7 +735,7 @@ export class SubtensorClient {
     const { ip, ipType } = parseIp(p.ip);
     if (typeof p.port !== 'number' || !Number.isInteger(p.port) || p.port < 1 || p.port > 65_535)
       throw new RangeError(`port must be an integer in 1..65535, got ${String(p.port)}`);
-    const version = p.version ?? SDK_VERSION_INT;
+    const version = p.version ?? VERSION_AS_INT;
     if (!Number.isInteger(version) || version < 0 || version > 0xffffffff)
       throw new RangeError('version must be a u32');
     const args = {
@@ -774,7 +774,7 @@ export class SubtensorClient {
     const netuid = netuidOf(p.netuid);
     const mechid = p.mechid ?? 0;
     storageIndex(netuid, mechid);
-    const versionKey = versionKeyOf(p.versionKey ?? SDK_VERSION_INT);
+    const versionKey = versionKeyOf(p.versionKey ?? VERSION_AS_INT);
     const converted = convertWeightsAndUidsForEmit(
       p.uids,
       p.weights,

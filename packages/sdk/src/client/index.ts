@@ -3,7 +3,6 @@ export {
   connect,
   DEFAULT_PERIOD,
   DEFAULT_RATE_TOLERANCE,
-  SDK_VERSION_INT,
   SubtensorClient,
 } from './client.js';
 export {

@@ -136,7 +136,7 @@ export interface ServeAxonParameters {
   port: number;
   /** Default 4. */
   protocol?: number;
-  /** Default {@link SDK_VERSION_INT}. */
+  /** Default: the SDK's `VERSION_AS_INT` (bittensor 10.2.0's `version_as_int`, as Python sends). */
   version?: number;
   placeholder1?: number;
   placeholder2?: number;

@@ -14,6 +14,7 @@ import {
   TransactionInvalidError,
 } from '../../src/client/index.js';
 import { syncMetagraph } from '../../src/metagraph/index.js';
+import { VERSION_AS_INT } from '../../src/synapse/index.js';
 import { commitHash, storageIndex } from '../../src/weights/index.js';
 import {
   admin,
@@ -222,6 +223,7 @@ describe('sdk client against tao-node', () => {
     assert.equal(mg.axons[1]?.ip, '1.2.3.4');
     assert.equal(mg.axons[1]?.port, 8091);
     assert.equal(mg.axons[1]?.protocol, 4);
+    assert.equal(mg.axons[1]?.version, VERSION_AS_INT, 'one SDK version: the synapse terminal one');
     assert.equal(mg.axons[1]?.isServing, true);
     assert.equal(mg.axons[0]?.isServing, false);
   });
