@@ -97,7 +97,6 @@ import {
   U64_MAX,
   u8Of,
   u16Of,
-  webSocketClass,
 } from './validate.js';
 
 /** Default mortality of extrinsics, in blocks (as the Python SDK). */
@@ -106,15 +105,25 @@ export const DEFAULT_PERIOD = 128;
 export const DEFAULT_RATE_TOLERANCE = 0.005;
 
 /**
- * Connects to a node (default: the network of `BT_SUBTENSOR_NETWORK`, else finney), reads its
- * metadata and checks every item the SDK uses against chain-types.
- * @example
- * import { connect } from '@taoscript/sdk';
- * const client = await connect({ network: 'local' });
- * console.log(await client.getCurrentBlock());
- * await client.close();
+ * What `connect` needs from its host, which differs between Node and a browser: the WebSocket
+ * class for a `ws(s)://` endpoint, and the commit store used when `connect` was given none (or a
+ * directory). Node's `connect` (connect.ts) and the browser entry each pass their own.
  */
-export async function connect(p: ConnectParameters = {}): Promise<SubtensorClient> {
+export interface ClientHost {
+  /** The WebSocket class (called only when no `provider` is given). */
+  webSocket(): Promise<unknown>;
+  /** The commit store under `dir`, or the default one (called on first commit/reveal). */
+  openCommitStore(dir: string | undefined): Promise<CommitStore>;
+}
+
+/**
+ * `connect` with an explicit {@link ClientHost}: reads the node's metadata and checks every item
+ * the SDK uses against chain-types. Most callers want `connect` (Node, or the browser entry's).
+ */
+export async function connectWith(
+  host: ClientHost,
+  p: ConnectParameters = {},
+): Promise<SubtensorClient> {
   if (typeof p !== 'object' || p === null) throw new TypeError('expected connect options');
   const timeoutMs = p.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('timeoutMs must be > 0');
@@ -137,7 +146,7 @@ export async function connect(p: ConnectParameters = {}): Promise<SubtensorClien
     url = r.url;
     network = r.network;
     provider = getWsProvider(url, {
-      websocketClass: (await webSocketClass()) as never,
+      websocketClass: (await host.webSocket()) as never,
       timeout: timeoutMs,
     });
   }
@@ -162,6 +171,7 @@ export async function connect(p: ConnectParameters = {}): Promise<SubtensorClien
       genesisHash: spec.genesisHash as HexString,
       ss58Prefix: typeof prefix === 'number' ? prefix : 42,
       store,
+      openCommitStore: (dir) => host.openCommitStore(dir),
     });
   } catch (err) {
     papi.destroy();
@@ -189,6 +199,7 @@ interface ClientInit {
   genesisHash: HexString;
   ss58Prefix: number;
   store: string | CommitStore | undefined;
+  openCommitStore: ClientHost['openCommitStore'];
 }
 
 /**
@@ -204,6 +215,7 @@ export class SubtensorClient {
   readonly ss58Prefix: number;
   #compat: MetadataCompat;
   #store: string | CommitStore | undefined;
+  readonly #openCommitStore: ClientHost['openCommitStore'];
   readonly #papi: PolkadotClient;
   #events: EventDecoder;
   #checks: ItemCheck[];
@@ -217,18 +229,18 @@ export class SubtensorClient {
     this.genesisHash = init.genesisHash;
     this.ss58Prefix = init.ss58Prefix;
     this.#store = init.store;
+    this.#openCommitStore = init.openCommitStore;
     this.#events = new EventDecoder(init.compat);
     this.#checks = checkSdkItems(init.compat);
   }
 
   /**
    * Where pending weight commits are kept (opened on first use, so the client itself needs no
-   * file system): the store given to `connect`, or a `SaltStore` under its directory.
+   * file system): the store given to `connect`, or (Node) a `SaltStore` under its directory.
    */
   async commitStore(): Promise<CommitStore> {
     if (typeof this.#store === 'object') return this.#store;
-    const { SaltStore } = await import('../weights/salt-store.js');
-    const store = new SaltStore(...(this.#store !== undefined ? [this.#store] : []));
+    const store = await this.#openCommitStore(this.#store);
     this.#store = store;
     return store;
   }

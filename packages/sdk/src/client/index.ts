@@ -1,10 +1,5 @@
 /** The chain client: network resolution, connection, typed reads and extrinsics, errors. */
-export {
-  connect,
-  DEFAULT_PERIOD,
-  DEFAULT_RATE_TOLERANCE,
-  SubtensorClient,
-} from './client.js';
+export { DEFAULT_PERIOD, DEFAULT_RATE_TOLERANCE, SubtensorClient } from './client.js';
 export {
   type CallCheck,
   type ConstantCheck,
@@ -13,6 +8,7 @@ export {
   parseMetadata,
   type StorageCheck,
 } from './compat.js';
+export { connect } from './connect.js';
 export {
   ChainTypeMismatchError,
   ClientTimeoutError,

@@ -4,7 +4,7 @@ import type { RuntimeCall, SimSwapResult } from '@taoscript/chain-types';
 import type { HexString } from '@taoscript/codec';
 import type { JsonRpcProvider } from 'polkadot-api';
 import type { WeightsDtype } from '../weights/convert.js';
-import type { PendingCommit } from '../weights/salt-store.js';
+import type { PendingCommit } from '../weights/pending-commit.js';
 import type { SubtensorClient } from './client.js';
 import type {
   ChainTypeMismatchError,

@@ -93,10 +93,3 @@ export function deadline<T>(
     );
   });
 }
-
-/** The platform WebSocket, or the `ws` package's on Node 20. */
-export async function webSocketClass(): Promise<unknown> {
-  const g = globalThis as { WebSocket?: unknown };
-  if (typeof g.WebSocket === 'function') return g.WebSocket;
-  return (await import('ws')).WebSocket;
-}

@@ -11,23 +11,9 @@ import { join, resolve } from 'node:path';
 import { BtError, type HexString, ss58Encode } from '@taoscript/codec';
 import { z } from 'zod';
 import { accountBytes } from './commit-hash.js';
+import { type PendingCommit, PendingCommitEntry } from './pending-commit.js';
 
-/** A commit waiting for its reveal. */
-export interface PendingCommit {
-  /** SS58 address of the committing hotkey. */
-  hotkey: string;
-  netuid: number;
-  mechid: number;
-  commitHash: HexString;
-  uids: number[];
-  values: number[];
-  salt: number[];
-  versionKey: bigint;
-  /** Genesis hash of the chain the commit was made on. */
-  genesisHash: HexString;
-  /** Block the commit was included in (0 until known). */
-  block: number;
-}
+export type { PendingCommit } from './pending-commit.js';
 
 /** Largest commit file read (a file holds at most a few commits per subnet). */
 export const MAX_COMMIT_FILE_BYTES = 8 * 1024 * 1024;
@@ -37,28 +23,8 @@ export function defaultCommitDir(): string {
   return join(homedir(), '.bittensor', 'weight-commits');
 }
 
-const hex = (len?: number) =>
-  z
-    .string()
-    .regex(len === undefined ? /^0x[0-9a-f]*$/ : new RegExp(`^0x[0-9a-f]{${len}}$`))
-    .transform((s) => s as HexString);
-const u16 = z.number().int().min(0).max(65_535);
-const Entry = z
-  .object({
-    hotkey: z.string().min(1).max(64),
-    netuid: u16,
-    mechid: z.number().int().min(0).max(255),
-    commitHash: hex(64),
-    uids: z.array(u16).max(65_536),
-    values: z.array(u16).max(65_536),
-    salt: z.array(u16).max(65_536),
-    versionKey: z.string().regex(/^[0-9]{1,20}$/),
-    genesisHash: hex(64),
-    block: z.number().int().min(0),
-  })
-  .strict();
 const FileSchema = z
-  .object({ version: z.literal(1), commits: z.array(Entry).max(10_000) })
+  .object({ version: z.literal(1), commits: z.array(PendingCommitEntry).max(10_000) })
   .strict();
 
 /** A commit file that cannot be read or parsed. */
@@ -155,7 +121,10 @@ export class SaltStore {
   /** Stores a commit (replacing one with the same hash and chain). */
   async save(commit: PendingCommit): Promise<void> {
     if (typeof commit !== 'object' || commit === null) throw new TypeError('expected a commit');
-    const entry = Entry.safeParse({ ...commit, versionKey: String(commit.versionKey) });
+    const entry = PendingCommitEntry.safeParse({
+      ...commit,
+      versionKey: String(commit.versionKey),
+    });
     if (!entry.success)
       throw new RangeError(`SaltStore.save: ${entry.error.issues[0]?.message ?? 'invalid commit'}`);
     const file = this.#file(commit.hotkey);

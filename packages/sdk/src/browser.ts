@@ -1,0 +1,244 @@
+/**
+ * `@taoscript/sdk/browser`: the parts of the SDK that run in a browser (and any host with a
+ * global `WebSocket`, `TextEncoder` and `crypto.getRandomValues`): the chain client, the
+ * metagraph, weights, SS58 and keys, pure synapse definitions, and keyfile bytes in memory.
+ * Nothing here imports a Node builtin or the `ws` package (browser.test.ts bundles it to check).
+ * Not here: the wallet on disk, the file commit store (`SaltStore`), axon, dendrite, legacy
+ * (ansible-vault / Fernet) keyfiles, and the synapse body hash, headers and nonces
+ * (synapse/body-hash.ts and nonce.ts import `node:crypto`; headers.ts imports body-hash.ts and
+ * decodes base64 with `Buffer`).
+ */
+
+// ---- addresses and keys ------------------------------------------------------------------------
+export {
+  fromHex,
+  type HexString,
+  isHex,
+  SS58_PREFIX,
+  type Ss58DecodeResult,
+  ss58Decode,
+  ss58Encode,
+  toHex,
+} from '@taoscript/codec';
+export {
+  type Keypair,
+  type KeypairType,
+  keypairFromMnemonic,
+  keypairFromSeed,
+  keypairFromUri,
+  type MnemonicLength,
+  mnemonicGenerate,
+  mnemonicValidate,
+} from '@taoscript/crypto';
+export { MAX_MEMORY_COMMITS, MemoryCommitStore } from './browser/commit-store.js';
+export { type ConnectParameters, connect } from './browser/connect.js';
+export { deriveNaclKey } from './browser/kdf.js';
+// ---- keyfile bytes in memory -------------------------------------------------------------------
+export {
+  type DecryptKeyfileOptions,
+  decryptKeyfileData,
+  decryptNacl,
+  encryptKeyfileData,
+  encryptNacl,
+} from './browser/wallet.js';
+// ---- chain client ----------------------------------------------------------------------------
+export { DEFAULT_PERIOD, DEFAULT_RATE_TOLERANCE, SubtensorClient } from './client/client.js';
+export {
+  type CallCheck,
+  type ConstantCheck,
+  type ItemCheck,
+  MetadataCompat,
+  parseMetadata,
+  type StorageCheck,
+} from './client/compat.js';
+export {
+  ChainTypeMismatchError,
+  ClientTimeoutError,
+  type DecodedDispatchError,
+  describeDispatchError,
+  ExtrinsicFailedError,
+  type ExtrinsicLocation,
+  PreconditionError,
+  RpcFailedError,
+  type SubtensorErrorName,
+  TransactionInvalidError,
+} from './client/errors.js';
+export { type ChainEvent, EventDecoder, LiveSkipper } from './client/events.js';
+export { formatIp, type ParsedIp, parseIp } from './client/ip.js';
+export {
+  checkSdkItems,
+  SDK_APIS,
+  SDK_CALLS,
+  SDK_CONSTANTS,
+  SDK_EVENTS,
+  SDK_STORAGE,
+} from './client/items.js';
+export {
+  DEFAULT_NETWORK,
+  MAX_ENDPOINT_LENGTH,
+  NETWORKS,
+  type NetworkName,
+  networkOfUrl,
+  type ResolvedNetworkName,
+  type ResolveNetworkParameters,
+  type ResolveNetworkReturnType,
+  resolveNetwork,
+  validateEndpoint,
+} from './client/network.js';
+export type {
+  AccountLike,
+  AddStakeErrorType,
+  AddStakeParameters,
+  AddStakeReturnType,
+  BlockRef,
+  BurnedRegisterErrorType,
+  BurnedRegisterParameters,
+  BurnedRegisterReturnType,
+  CommitStore,
+  CommitWeightsErrorType,
+  CommitWeightsParameters,
+  CommitWeightsReturnType,
+  ConnectErrorType,
+  ConnectReturnType,
+  ExtrinsicErrorType,
+  ExtrinsicOptions,
+  ExtrinsicResult,
+  MoveStakeErrorType,
+  MoveStakeParameters,
+  MoveStakeReturnType,
+  ReadOptions,
+  RemoveStakeErrorType,
+  RemoveStakeParameters,
+  RemoveStakeReturnType,
+  RevealWeightsErrorType,
+  RevealWeightsParameters,
+  RevealWeightsReturnType,
+  ServeAxonErrorType,
+  ServeAxonParameters,
+  ServeAxonReturnType,
+  SetWeightsErrorType,
+  SetWeightsParameters,
+  SetWeightsReturnType,
+  Signer,
+  StakeLimit,
+  StakePreview,
+  SubmitErrorType,
+  SubmitParameters,
+  SubmitReturnType,
+  TransferErrorType,
+  TransferParameters,
+  TransferReturnType,
+  TransferStakeErrorType,
+  TransferStakeParameters,
+  TransferStakeReturnType,
+} from './client/types.js';
+// ---- metagraph, weights ----------------------------------------------------------------------
+export * from './metagraph/index.js';
+// ---- synapses (definitions, wire JSON, signatures) -------------------------------------------
+export {
+  type AnySynapseDefinition,
+  BASE_FIELDS,
+  BaseSynapse,
+  cloneSynapse,
+  DEFAULT_SYNAPSE_TIMEOUT,
+  type DefineSynapseParameters,
+  type DefineSynapseReturnType,
+  defineSynapse,
+  definitionOf,
+  parseBodyFields,
+  parseResponseFields,
+  type ResponseFields,
+  type Synapse,
+  type SynapseBase,
+  type SynapseBaseInit,
+  type SynapseDefinition,
+  type SynapseField,
+  type SynapseInit,
+  type SynapseOf,
+  synapseFrom,
+} from './synapse/define.js';
+export { type SynapseErrorCode, SynapseParseError } from './synapse/errors.js';
+export { isFloatLiteral, pyKeyOrder } from './synapse/marks.js';
+export {
+  type DumpPyJsonOptions,
+  dumpPyJson,
+  JsonSyntaxError,
+  type ParsePyJsonOptions,
+  parsePyJson,
+} from './synapse/py-json.js';
+export {
+  type PyModelField,
+  type PyType,
+  pyStr,
+  pyTypeOf,
+  resolvePyType,
+} from './synapse/py-type.js';
+export { pyBytesRepr, pyFloatRepr, pyIntStr, pyStrRepr } from './synapse/python-repr.js';
+export {
+  checkMessageSignature,
+  defaultVerifier,
+  type MessageSigner,
+  type RequestSignatureFields,
+  type ResponseSignatureFields,
+  requestSignatureMessage,
+  responseSignatureMessage,
+  type SignatureVerifier,
+  signMessage,
+  verifyMessage,
+} from './synapse/signature.js';
+export {
+  emptyTerminal,
+  TERMINAL_FIELDS,
+  TERMINAL_PY_TYPE,
+  type TerminalInfo,
+  terminalFromJson,
+} from './synapse/terminal.js';
+export { VERSION_AS_INT } from './synapse/version.js';
+export { toBody } from './synapse/wire.js';
+export {
+  isWalletError,
+  WalletError,
+  type WalletErrorCode,
+  type WalletErrorOptions,
+} from './wallet/errors.js';
+export {
+  type KdfOptions,
+  type KdfProgressCallback,
+  type KdfProgressEvent,
+  NACL_MEMLIMIT_BYTES,
+  NACL_OPSLIMIT,
+  NACL_SALT,
+} from './wallet/kdf-params.js';
+export { WalletKey } from './wallet/key.js';
+export {
+  type DeserializeKeyfileOptions,
+  deserializeKeyfileData,
+  serializeKeyfileData,
+} from './wallet/keyfile-data.js';
+export { type KeyfileEncryption, keyfileEncryption } from './wallet/keyfile-encryption.js';
+export { SILENT_LOGGER, type WalletLogger } from './wallet/logger.js';
+export { NACL_PREFIX } from './wallet/nacl-box.js';
+export {
+  accountBytes,
+  type CommitHashParameters,
+  commitHash,
+  commitHashPreimage,
+  DEFAULT_SALT_LENGTH,
+  GLOBAL_MAX_SUBNET_COUNT,
+  MAX_COMMIT_VECTOR_LENGTH,
+  MAX_MECHID,
+  randomSalt,
+  storageIndex,
+  versionKeyOf,
+} from './weights/commit-hash.js';
+export {
+  type ConvertWeightsOptions,
+  type ConvertWeightsReturnType,
+  convertMaybeSplitToU16,
+  convertWeightsAndUidsForEmit,
+  MAX_WEIGHTS_LENGTH,
+  roundHalfEven,
+  U16_MAX,
+  type WeightsDtype,
+} from './weights/convert.js';
+export type { PendingCommit } from './weights/pending-commit.js';
