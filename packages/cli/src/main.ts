@@ -56,6 +56,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     if (!entry) {
       throw new UsageError(`unknown command '${group}' (run tao --help)`);
     }
+    const fallback = entry.defaultVerb !== undefined ? entry.verbs[entry.defaultVerb] : undefined;
+    if (fallback && (verb === undefined || verb.startsWith('-'))) {
+      return await (await fallback.load()).run(argv.slice(1), io);
+    }
     if (verb === undefined) {
       io.stderr(groupUsage(group));
       return EXIT_USAGE;

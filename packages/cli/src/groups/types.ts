@@ -20,4 +20,6 @@ export interface Group {
   /** Other names of the group (btcli: `w`, `wallets` for `wallet`). */
   aliases?: readonly string[];
   verbs: Record<string, CommandEntry>;
+  /** The verb run when the group is followed by nothing or by flags (`tao node --dev`). */
+  defaultVerb?: string;
 }
