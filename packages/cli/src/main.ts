@@ -10,11 +10,11 @@ export type { Command } from './groups/index.js';
 /** The top-level `--help` text. */
 export function usage(): string {
   const lines = ['Usage: tao <command> <verb> [options]', '', 'Commands:'];
-  for (const [group, { verbs }] of Object.entries(GROUPS)) {
-    for (const [verb, entry] of Object.entries(verbs)) {
-      lines.push(`  ${`${group} ${verb}`.padEnd(22)}${entry.summary}`);
-    }
-  }
+  const rows = Object.entries(GROUPS).flatMap(([group, { verbs }]) =>
+    Object.entries(verbs).map(([verb, entry]) => [`${group} ${verb}`, entry.summary] as const),
+  );
+  const width = Math.max(...rows.map(([name]) => name.length)) + 2;
+  for (const [name, summary] of rows) lines.push(`  ${name.padEnd(width)}${summary}`);
   lines.push('', 'Run `tao <command> <verb> --help` for the options of one command.', '');
   return lines.join('\n');
 }
@@ -35,8 +35,9 @@ function groupUsage(group: string): string {
   const entry = findGroup(group);
   if (!entry) return usage();
   const lines = [`Usage: tao ${group} <verb> [options]`, '', `${entry.summary}.`, '', 'Verbs:'];
+  const width = Math.max(0, ...Object.keys(entry.verbs).map((v) => v.length)) + 2;
   for (const [verb, v] of Object.entries(entry.verbs))
-    lines.push(`  ${verb.padEnd(20)}${v.summary}`);
+    lines.push(`  ${verb.padEnd(width)}${v.summary}`);
   return `${lines.join('\n')}\n`;
 }
 
