@@ -14,6 +14,7 @@ export {
   NACL_MEMLIMIT_BYTES,
   NACL_OPSLIMIT,
   NACL_SALT,
+  setArgon2CostForTesting,
 } from './kdf.js';
 export { WalletKey } from './key.js';
 export {
