@@ -109,6 +109,8 @@ describe('subnets (reads)', () => {
       Number(h.alpha_sigmoid_steepness) / 2 ** 32,
     );
     assert.deepEqual(await box.json(['sudo', 'get', ...N(), '-n', '1']), r);
+    // The netuid may be given bare, as `tao subnets show 1`.
+    assert.deepEqual(await box.json(['subnets', 'hyperparameters', '1', ...N()]), r);
   });
 
   test('bad netuids: not a number or out of range (exit 2), absent subnet (exit 1)', async () => {
@@ -124,6 +126,17 @@ describe('subnets (reads)', () => {
     );
     assertFailed(await box.tao(['subnets', 'show', ...N(), '-n', '-1']), 2, /subnet id/);
     assertFailed(await box.tao(['subnets', 'show', ...N()]), 2, /--netuid is required/);
+    assertFailed(await box.tao(['subnets', 'show', 'x1', ...N()]), 2, /subnet id/);
+    assertFailed(
+      await box.tao(['subnets', 'show', '1', '2', ...N()]),
+      2,
+      /unexpected argument '2'/,
+    );
+    assertFailed(
+      await box.tao(['subnets', 'show', '1', '--netuid', '1', ...N()]),
+      2,
+      /given more than once/,
+    );
     assertFailed(
       await box.tao(['subnets', 'hyperparameters', ...N(), '-n', '42']),
       1,
@@ -184,6 +197,10 @@ describe('subnets (writes)', () => {
       ],
     );
     assert.equal(r.neurons[1]?.hotkey_ss58, bobHot);
+    const human = await box.tao(['subnets', 'show', '1', ...N()]);
+    assert.equal(human.code, 0, human.err);
+    assert.match(human.out, /^Subnet 1 /m);
+    assert.ok(human.out.includes(bobHot.slice(0, 8)), 'the table lists the registered hotkey');
   });
 
   test('create: with an identity (register_network_with_identity) and without', async () => {

@@ -15,6 +15,8 @@ import { extrinsicJson, findEvent, includedLine, requiredNetuid } from './shared
 import { alphaPrices, metagraphs, neuronRow } from './wallet-chain.js';
 
 const REQUIRED_NETUID: FlagSpec = { ...NETUID_FLAG, help: 'Subnet id (required)' };
+/** `--netuid N`, or N as the command's one bare argument (`tao subnets show 1`). */
+const POSITIONAL_NETUID: FlagSpec = { ...REQUIRED_NETUID, positional: true };
 
 function subnetJson(d: DynamicInfo, price: bigint | undefined, address: (k: Uint8Array) => string) {
   return {
@@ -89,9 +91,9 @@ export const subnetsList = defineCommand({
 
 /** `tao subnets show` (alias `metagraph`). */
 export const subnetsShow = defineCommand({
-  usage: 'tao subnets show --netuid N [--network N]',
+  usage: 'tao subnets show [--netuid] N [--network N]',
   description: "A subnet's metagraph: every uid with its keys, stake, scores, emission and axon.",
-  flags: [...CHAIN_FLAGS, REQUIRED_NETUID],
+  flags: [...CHAIN_FLAGS, POSITIONAL_NETUID],
   notes: [
     'JSON: { "netuid", "name", "symbol", "block", "n", "tempo", "price", "owner_coldkey", "neurons": [{ uid,',
     '        hotkey_ss58, coldkey_ss58, active, stake, alpha_stake, tao_stake, rank, trust, consensus, incentive,',
@@ -196,9 +198,9 @@ export async function showHyperparameters(ctx: Context): Promise<void> {
 
 /** `tao subnets hyperparameters`. */
 export const subnetsHyperparameters = defineCommand({
-  usage: 'tao subnets hyperparameters --netuid N [--network N]',
+  usage: 'tao subnets hyperparameters [--netuid] N [--network N]',
   description: "A subnet's hyperparameters (SubnetInfoRuntimeApi.get_subnet_hyperparams_v2).",
-  flags: [...CHAIN_FLAGS, REQUIRED_NETUID],
+  flags: [...CHAIN_FLAGS, POSITIONAL_NETUID],
   notes: [
     'JSON: { "netuid", "hyperparameters": { name: value } } (u64 values, including rao amounts, as decimal',
     '      strings; u16 values and booleans as JSON numbers and booleans)',

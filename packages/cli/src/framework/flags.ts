@@ -32,6 +32,8 @@ export interface FlagSpec {
   value?: string;
   /** One line of help. */
   help: string;
+  /** A string flag that may also be given as a bare argument (`tao subnets show 1`). */
+  positional?: boolean;
 }
 
 /** The longest value accepted for any flag. */
@@ -253,7 +255,12 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[]):
       target = typed.length === 2 ? short.get(typed.slice(1)) : undefined;
       if (!target) throw new UsageError(`unknown option '${typed.slice(0, 64)}'`);
     } else {
-      throw new UsageError(`unexpected argument '${arg.slice(0, 64)}'`);
+      const bare = specs.find((sp) => sp.positional === true && sp.kind === 'string');
+      if (!bare || seen.has(bare.name))
+        throw new UsageError(`unexpected argument '${arg.slice(0, 64)}'`);
+      seen.add(bare.name);
+      flags.set(bare.name, checkValue(arg, `--${bare.name}`), `--${bare.name}`);
+      continue;
     }
     const { spec } = target;
     if (spec === HELP) {
