@@ -26,6 +26,30 @@ export {
   WINK_NLP_VERSION,
 } from './model.js';
 export {
+  behaviourOf,
+  type CopierSource,
+  checkInferenceConfig,
+  DEFAULT_SLOW_DELAY_MS,
+  INFERENCE_DEFAULTS,
+  INFERENCE_FLAGS,
+  type InferenceConfig,
+  type InferenceFlagValues,
+  inferenceEnv,
+  parseCopierSource,
+  parseInferenceConfig,
+} from './neurons/config.js';
+export { type InferenceMainOptions, inferenceMain } from './neurons/main.js';
+export {
+  InferenceMiner,
+  type InferenceMinerOptions,
+  type ResponseCounts,
+} from './neurons/miner.js';
+export {
+  type InferenceStepReport,
+  InferenceValidator,
+  type InferenceValidatorOptions,
+} from './neurons/validator.js';
+export {
   Analyze,
   type AnalyzeRequest,
   AnalyzeRequestSchema,

@@ -1,0 +1,76 @@
+// The `main` of the inference bins: parse (exit 2 on a bad flag), print --help, run the neuron.
+import type { NeuronLogger, NeuronRole, RunNeuronOptions } from '@taoscript/subnet';
+import { isNeuronError, neuronMain } from '@taoscript/subnet';
+import {
+  INFERENCE_DEFAULTS,
+  INFERENCE_FLAGS,
+  inferenceEnv,
+  parseInferenceConfig,
+} from './config.js';
+import { InferenceMiner } from './miner.js';
+import { InferenceValidator } from './validator.js';
+
+/** Options of {@link inferenceMain}. */
+export interface InferenceMainOptions {
+  role: NeuronRole;
+  /** Default `process.argv.slice(2)`. */
+  argv?: readonly string[];
+  /** Default `process.env`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Where `--help` goes (default stdout). */
+  out?: (text: string) => void;
+  /** Where flag errors go (default stderr). */
+  err?: (text: string) => void;
+  logger?: NeuronLogger;
+  run?: RunNeuronOptions;
+}
+
+function usage(role: NeuronRole): string {
+  const defaults = Object.entries(INFERENCE_DEFAULTS[role])
+    .map(([flag, value]) => `--${flag} ${value}`)
+    .join(', ');
+  return [
+    `Usage: node --import tsx subnets/inference/bin/${role}.ts [flags]`,
+    '',
+    `The inference subnet's ${role}. Defaults that override the list below: ${defaults}.`,
+  ].join('\n');
+}
+
+/**
+ * Runs an inference miner or validator as a process; resolves with the exit code (0 after a
+ * signal, 1 when it cannot start or stops on a fatal error, 2 for bad flags).
+ * @example
+ * import { inferenceMain } from '@taoscript/subnet-inference';
+ * process.exitCode = await inferenceMain({ role: 'miner' });
+ */
+export async function inferenceMain(opts: InferenceMainOptions): Promise<number> {
+  const role = opts?.role;
+  if (role !== 'miner' && role !== 'validator')
+    throw new TypeError("role must be 'miner' or 'validator'");
+  const argv = opts.argv ?? process.argv.slice(2);
+  const env = inferenceEnv(role, opts.env ?? process.env);
+  const err = opts.err ?? ((t: string) => void process.stderr.write(t));
+  // The checks across flags (a copier's source) are flag errors too: exit 2 like the template's.
+  if (!argv.includes('--help') && !argv.includes('-h')) {
+    try {
+      parseInferenceConfig(role, argv, env);
+    } catch (e) {
+      if (!isNeuronError(e)) throw e;
+      err(`error: ${e.shortMessage}\n${(e.metaMessages ?? []).map((m) => `  ${m}\n`).join('')}`);
+      return 2;
+    }
+  }
+  return neuronMain({
+    role,
+    flags: INFERENCE_FLAGS,
+    argv,
+    env,
+    usage: usage(role),
+    create: (config, ctx) =>
+      role === 'miner' ? new InferenceMiner(config, ctx) : new InferenceValidator(config, ctx),
+    ...(opts.out !== undefined ? { out: opts.out } : {}),
+    err,
+    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    ...(opts.run !== undefined ? { run: opts.run } : {}),
+  });
+}
