@@ -98,7 +98,7 @@ interface Snapshot {
   stake: Record<string, number>;
 }
 
-const MINERS = ['honest', 'slow', 'lazy', 'garbage'].map((b) => `inference-miner-${b}`);
+const MINERS = ['honest', 'slow', 'lazy', 'garbage', 'copier'].map((b) => `inference-miner-${b}`);
 const VALIDATORS = ['inference-validator-1', 'inference-validator-2'];
 
 /** What the test requires of a paid epoch; empty when it holds. */
@@ -107,10 +107,11 @@ function problems(s: Snapshot): string[] {
   const total = MINERS.reduce((a, n) => a + (s.incentive[n] ?? 0), 0);
   const out: string[] = [];
   if (!(i('honest') > 0)) out.push('the honest miner earns nothing');
-  for (const n of ['slow', 'lazy', 'garbage'])
+  for (const n of ['slow', 'lazy', 'garbage', 'copier'])
     if (!(i('honest') > i(n))) out.push(`honest ${i('honest')} is not above ${n} ${i(n)}`);
   if (!(i('slow') < i('honest'))) out.push('slow is not below honest');
-  if (!(i('garbage') < 0.05 * total)) out.push(`garbage ${i('garbage')} is ≥ 5% of ${total}`);
+  for (const n of ['garbage', 'copier'])
+    if (!(i(n) < 0.05 * total)) out.push(`${n} ${i(n)} is ≥ 5% of ${total}`);
   for (const v of VALIDATORS)
     if (!((s.dividends[v] ?? 0) > 0)) out.push(`${v} earned no dividends`);
   return out;
@@ -150,6 +151,11 @@ describe('inference subnet on tao localnet', { timeout: 240_000 }, () => {
     const uidOf = new Map(st.neurons.map((n) => [n.name, mg.uidOf(n.hotkeyAddress)]));
     for (const name of [...VALIDATORS, ...MINERS])
       assert.notEqual(uidOf.get(name), undefined, `${name} is registered`);
+    assert.equal(
+      uidOf.get('inference-miner-honest'),
+      3,
+      'the copier relays to uid 3: the honest one',
+    );
 
     const snap = (): Snapshot => {
       const pick = (v: ArrayLike<number>) =>
@@ -206,7 +212,7 @@ describe('inference subnet on tao localnet', { timeout: 240_000 }, () => {
     const pids = [now.pid, now.node.pid, ...now.neurons.map((n) => n.pid)].filter(
       (p): p is number => p !== null,
     );
-    assert.equal(pids.length, 8, 'supervisor, node and six neurons');
+    assert.equal(pids.length, 9, 'supervisor, node and seven neurons');
     const down = await tao(['localnet', 'down', '--dir', dir]);
     assert.equal(down.code, 0, down.err);
     assert.match(down.out, /localnet stopped/);

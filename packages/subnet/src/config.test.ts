@@ -235,4 +235,120 @@ describe('parseNeuronConfig', () => {
     assert.match(text, /--my\.flag <int>\s+Mine \(default 3\) \[BT_MY_FLAG\]/);
     assert.ok(Object.keys(NEURON_FLAGS).length >= 25);
   });
+
+  it('takes subnet defaults for template flags: flag > BT_* > subnet default > template', () => {
+    const defaults = {
+      'neuron.timeout': 5,
+      'neuron.epoch_length': 20,
+      'neuron.step_interval_ms': 2000,
+      'neuron.name': 'scorer',
+      'neuron.axon_off': true,
+      'axon.port': 9000,
+      'blacklist.force_validator_permit': true,
+    } as const;
+    const v = (argv: string[], env: Record<string, string> = {}) =>
+      parseNeuronConfig(argv, env, { role: 'validator', defaults });
+    // Template default (nothing overrides neuron.sample_size) and subnet defaults.
+    const base = v([]);
+    assert.equal(base.neuron.sampleSize, 50);
+    assert.equal(base.neuron.timeout, 5);
+    assert.equal(base.neuron.epochLength, 20);
+    assert.equal(base.neuron.stepIntervalMs, 2000, 'replaces the role-dependent default');
+    assert.equal(base.neuron.name, 'scorer');
+    assert.equal(base.neuron.axonOff, true);
+    assert.equal(base.axon.port, 9000);
+    // BT_* beats the subnet default, the flag beats both.
+    assert.equal(v([], { BT_NEURON_TIMEOUT: '7' }).neuron.timeout, 7);
+    assert.equal(v(['--neuron.timeout', '2.5'], { BT_NEURON_TIMEOUT: '7' }).neuron.timeout, 2.5);
+    assert.equal(v([], { BT_NEURON_AXON_OFF: 'false' }).neuron.axonOff, false);
+    assert.equal(v(['--neuron.axon_off=false']).neuron.axonOff, false);
+    assert.equal(v(['--axon.port', '1']).axon.port, 1);
+    // A default for the other role's flag is ignored; the miner takes the miner flag.
+    const m = parseNeuronConfig([], {}, { role: 'miner', defaults });
+    assert.equal(m.blacklist.forceValidatorPermit, true);
+    assert.equal(m.neuron.timeout, 10, 'neuron.timeout is not a miner flag: unchanged');
+    assert.equal(
+      parseNeuronConfig(
+        ['--blacklist.force_validator_permit=false'],
+        {},
+        { role: 'miner', defaults },
+      ).blacklist.forceValidatorPermit,
+      false,
+    );
+    // Without defaults nothing changed.
+    assert.equal(validator([]).neuron.timeout, 10);
+    assert.equal(miner([]).blacklist.forceValidatorPermit, false);
+  });
+
+  it('refuses subnet defaults that are not template flags or that the flag would refuse', () => {
+    const parse = (defaults: unknown) =>
+      parseNeuronConfig([], {}, { role: 'validator', defaults: defaults as never });
+    assert.throws(() => parse('x'), TypeError);
+    assert.throws(() => parse(null), TypeError);
+    assert.throws(() => parse([5]), TypeError);
+    assert.throws(() => parse({ 'neuron.timout': 5 }), /neuron\.timout is not a template flag/);
+    assert.throws(() => parse({ __proto__: null, 'my.flag': 1 }), TypeError);
+    assert.throws(() => parse({ 'neuron.timeout': '5' }), {
+      name: 'TypeError',
+      message: /neuron\.timeout must be a number/,
+    });
+    assert.throws(() => parse({ 'neuron.axon_off': 1 }), /must be a boolean/);
+    assert.throws(() => parse({ 'wallet.name': 3 }), /must be a string/);
+    assert.throws(() => parse({ 'neuron.timeout': 0 }), {
+      name: 'RangeError',
+      message: /neuron\.timeout: expected a value in 0\.001\.\.3600/,
+    });
+    assert.throws(() => parse({ 'neuron.timeout': Number.NaN }), RangeError);
+    assert.throws(() => parse({ 'neuron.sample_size': 1.5 }), /expected an integer/);
+    assert.throws(() => parse({ 'axon.external_ip': 'localhost' }), RangeError);
+    assert.throws(() => parse({ 'wallet.name': '' }), RangeError);
+    // Checked even when the flag is of the other role (a typo must not hide).
+    assert.throws(() => parse({ 'blacklist.min_stake': -1 }), RangeError);
+    // A subnet's own flag takes its default from its spec.
+    assert.throws(
+      () =>
+        parseNeuronConfig(
+          [],
+          {},
+          {
+            role: 'miner',
+            flags: { 'my.flag': { type: 'int', help: 'x' } },
+            defaults: { 'my.flag': 2 } as never,
+          },
+        ),
+      /not a template flag/,
+    );
+  });
+
+  it('--help shows the subnet defaults and the role defaults', () => {
+    const defaults = { 'neuron.timeout': 5, 'blacklist.force_validator_permit': true } as const;
+    const v = formatNeuronHelp('validator', {}, undefined, defaults);
+    assert.match(
+      v,
+      /--neuron\.timeout <float>\s+Seconds to wait for miners \(default 5\) \[BT_NEURON_TIMEOUT\]/,
+    );
+    assert.match(v, /--neuron\.num_concurrent_forwards <int> Forwards run at once/);
+    assert.doesNotMatch(v, /force_validator_permit/);
+    assert.match(
+      v,
+      /--neuron\.step_interval_ms <int>\s+Milliseconds between steps \(default 5000\)/,
+    );
+    assert.match(v, /--neuron\.name <string>\s+State directory name \(default validator\)/);
+    const m = formatNeuronHelp('miner', {}, 'Usage: m', defaults);
+    assert.match(
+      m,
+      /--blacklist\.force_validator_permit\s+Refuse callers without a validator permit \(default true\)/,
+    );
+    assert.match(
+      m,
+      /--neuron\.step_interval_ms <int>\s+Milliseconds between steps \(default 12000\)/,
+    );
+    assert.match(formatNeuronHelp('validator'), /Seconds to wait for miners \(default 10\)/);
+    assert.doesNotMatch(formatNeuronHelp('miner'), /force_validator_permit\s+Refuse[^\n]*default/);
+    assert.throws(
+      () => formatNeuronHelp('miner', {}, undefined, { 'neuron.timeout': -1 }),
+      RangeError,
+    );
+    assert.throws(() => formatNeuronHelp('owner' as never), TypeError);
+  });
 });

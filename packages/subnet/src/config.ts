@@ -147,7 +147,7 @@ export const NEURON_FLAGS = {
     default: '~/.bittensor/miners',
     help: 'Root of the neuron state directories',
   },
-  'neuron.name': { type: 'string', help: 'State directory name (default: miner / validator)' },
+  'neuron.name': { type: 'string', help: 'State directory name' },
   'neuron.device': { type: 'string', default: 'cpu', help: 'Device for models' },
   'neuron.epoch_length': {
     type: 'int',
@@ -160,7 +160,7 @@ export const NEURON_FLAGS = {
     type: 'int',
     min: 1,
     max: 86_400_000,
-    help: 'Milliseconds between steps (default: miner 12000, validator 5000)',
+    help: 'Milliseconds between steps',
   },
   'neuron.block_cache_ms': {
     type: 'int',
@@ -231,6 +231,22 @@ export const NEURON_FLAGS = {
   },
 } as const satisfies FlagSpecs;
 
+type TemplateFlags = typeof NEURON_FLAGS;
+
+/**
+ * A subnet's own defaults for template flags, e.g. `{ 'neuron.timeout': 5 }`: they replace the
+ * template's default (a flag or `BT_*` variable still wins); flags of the other role are ignored.
+ */
+export type NeuronFlagDefaults = {
+  readonly [K in keyof TemplateFlags]?: ValueOf<TemplateFlags[K]>;
+};
+
+/** Template defaults that depend on the role (the flags have no single default). */
+const ROLE_DEFAULTS: Readonly<Record<NeuronRole, Readonly<Record<string, string | number>>>> = {
+  miner: { 'neuron.name': 'miner', 'neuron.step_interval_ms': 12_000 },
+  validator: { 'neuron.name': 'validator', 'neuron.step_interval_ms': 5_000 },
+};
+
 const MAX_ARGS = 1024;
 const MAX_ARG_CHARS = 4096;
 const KEY = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -291,6 +307,54 @@ function parseValue(key: string, spec: FlagSpec, raw: string, source: string): u
   }
 }
 
+/** The JavaScript type of a flag's values. */
+const jsType = (type: FlagType) =>
+  type === 'int' || type === 'float' ? 'number' : type === 'bool' ? 'boolean' : 'string';
+
+/**
+ * Checks a subnet's template-flag defaults (TypeError for an unknown flag or a value of the wrong
+ * type, RangeError for a value the flag refuses); returns those that apply to `role`.
+ */
+function checkDefaults(
+  defaults: unknown,
+  role: NeuronRole,
+): Map<string, string | number | boolean> {
+  const out = new Map<string, string | number | boolean>();
+  if (defaults === undefined) return out;
+  if (typeof defaults !== 'object' || defaults === null || Array.isArray(defaults))
+    throw new TypeError('defaults must be an object of template flag defaults');
+  const template: FlagSpecs = NEURON_FLAGS;
+  for (const [key, value] of Object.entries(defaults)) {
+    if (value === undefined) continue;
+    const spec = Object.hasOwn(template, key) ? template[key] : undefined;
+    if (spec === undefined)
+      throw new TypeError(
+        `defaults: ${key} is not a template flag (a subnet flag takes its default from its spec)`,
+      );
+    const want = jsType(spec.type);
+    if (typeof value !== want) throw new TypeError(`defaults: ${key} must be a ${want}`);
+    try {
+      parseValue(key, spec, String(value), `defaults: ${key}`);
+    } catch (err) {
+      if (err instanceof NeuronError) throw new RangeError(err.shortMessage);
+      throw err;
+    }
+    if (spec.roles && !spec.roles.includes(role)) continue;
+    out.set(key, value as string | number | boolean);
+  }
+  return out;
+}
+
+/** The default of `key` before flags and environment: the subnet's, the role's, the spec's. */
+function defaultOf(
+  key: string,
+  spec: FlagSpec,
+  role: NeuronRole,
+  defaults: ReadonlyMap<string, string | number | boolean>,
+): string | number | boolean | undefined {
+  return defaults.get(key) ?? ROLE_DEFAULTS[role][key] ?? spec.default;
+}
+
 function checkSpecs(specs: FlagSpecs): void {
   for (const [key, spec] of Object.entries(specs)) {
     if (!KEY.test(key))
@@ -300,12 +364,7 @@ function checkSpecs(specs: FlagSpecs): void {
     if (!['string', 'int', 'float', 'bool', 'ip'].includes(spec.type))
       throw new TypeError(`flag ${key}: unknown type ${String(spec.type)}`);
     if (spec.default !== undefined) {
-      const want =
-        spec.type === 'int' || spec.type === 'float'
-          ? 'number'
-          : spec.type === 'bool'
-            ? 'boolean'
-            : 'string';
+      const want = jsType(spec.type);
       if (typeof spec.default !== want)
         throw new TypeError(`flag ${key}: default must be a ${want}`);
     }
@@ -317,19 +376,26 @@ export interface ParseNeuronConfigOptions<F extends FlagSpecs> {
   role: NeuronRole;
   /** The subnet's own flags (keys must not clash with the template's). */
   flags?: F;
+  /**
+   * The subnet's defaults for template flags (`{ 'neuron.timeout': 5 }`). Precedence: flag,
+   * then `BT_*` variable, then these, then the template's default.
+   */
+  defaults?: NeuronFlagDefaults;
 }
 
 /**
  * Parses neuron flags: `--key value` or `--key=value`, any of `.`, `-`, `_` as separators
  * (`--wallet.name`, `--wallet-name`, `--wallet_name`), booleans as bare `--flag` (or `=true/false`);
  * unset flags come from `BT_*` environment variables (`BT_AXON_PORT`, `BT_WALLET_NAME`, …), then
- * defaults. Unknown flags, flags of the other role and bad values throw `NeuronError`
- * (`CONFIG_INVALID`).
+ * `options.defaults` (the subnet's), then the template's defaults. Unknown flags, flags of the
+ * other role and bad values throw `NeuronError` (`CONFIG_INVALID`); bad `options` throw
+ * `TypeError` / `RangeError`.
  * @example
  * import { parseNeuronConfig } from '@taoscript/subnet';
  * const config = parseNeuronConfig(['--netuid', '3', '--wallet-name', 'miner'], process.env, {
  *   role: 'miner',
  *   flags: { 'inference.model': { type: 'string', default: 'tiny', help: 'Model' } },
+ *   defaults: { 'blacklist.force_validator_permit': true },
  * });
  * config.extra['inference.model']; // 'tiny'
  */
@@ -348,6 +414,7 @@ export function parseNeuronConfig<const F extends FlagSpecs = Record<string, nev
     throw new TypeError("options.role must be 'miner' or 'validator'");
   const extra: FlagSpecs = options.flags ?? {};
   checkSpecs(extra);
+  const defaults = checkDefaults(options.defaults, role);
   const specs: Record<string, FlagSpec> = { ...NEURON_FLAGS };
   for (const key of Object.keys(extra)) {
     if (Object.hasOwn(specs, key)) throw new TypeError(`flag ${key} is already a template flag`);
@@ -427,7 +494,8 @@ export function parseNeuronConfig<const F extends FlagSpecs = Record<string, nev
   const get = <T>(key: string): T => {
     if (values.has(key)) return values.get(key) as T;
     const spec = specs[key] as FlagSpec;
-    return (spec.default ?? (spec.type === 'bool' ? false : undefined)) as T;
+    return (defaultOf(key, spec, role, defaults) ??
+      (spec.type === 'bool' ? false : undefined)) as T;
   };
 
   const network = get<string>('subtensor.network');
@@ -468,11 +536,10 @@ export function parseNeuronConfig<const F extends FlagSpecs = Record<string, nev
     },
     logging: { level, loggingDir: get('logging.logging_dir') },
     neuron: {
-      name: get<string | undefined>('neuron.name') ?? role,
+      name: get('neuron.name'),
       device: get('neuron.device'),
       epochLength: get('neuron.epoch_length'),
-      stepIntervalMs:
-        get<number | undefined>('neuron.step_interval_ms') ?? (role === 'miner' ? 12_000 : 5_000),
+      stepIntervalMs: get('neuron.step_interval_ms'),
       blockCacheMs: get('neuron.block_cache_ms'),
       timeout: get('neuron.timeout'),
       sampleSize: get('neuron.sample_size'),
@@ -493,13 +560,22 @@ export function parseNeuronConfig<const F extends FlagSpecs = Record<string, nev
 }
 
 /**
- * The `--help` text of a neuron: every flag of its role with default and environment variable.
+ * The `--help` text of a neuron: every flag of its role with its default (the subnet's
+ * `defaults` where given) and environment variable.
  * @example
  * import { formatNeuronHelp } from '@taoscript/subnet';
- * process.stdout.write(formatNeuronHelp('miner'));
+ * process.stdout.write(formatNeuronHelp('validator', {}, undefined, { 'neuron.timeout': 5 }));
  */
-export function formatNeuronHelp(role: NeuronRole, flags: FlagSpecs = {}, usage?: string): string {
+export function formatNeuronHelp(
+  role: NeuronRole,
+  flags: FlagSpecs = {},
+  usage?: string,
+  defaults?: NeuronFlagDefaults,
+): string {
+  if (role !== 'miner' && role !== 'validator')
+    throw new TypeError("role must be 'miner' or 'validator'");
   checkSpecs(flags);
+  const subnetDefaults = checkDefaults(defaults, role);
   const lines = [usage ?? `Usage: ${role} [flags]`, '', 'Flags:'];
   for (const [key, spec] of Object.entries({ ...NEURON_FLAGS, ...flags } as Record<
     string,
@@ -509,8 +585,9 @@ export function formatNeuronHelp(role: NeuronRole, flags: FlagSpecs = {}, usage?
     const arg = spec.type === 'bool' ? '' : ` <${spec.type}>`;
     const env =
       spec.env === false ? '' : ` [${spec.env ?? `BT_${key.toUpperCase().replace(/\./g, '_')}`}]`;
-    const def = spec.default === undefined ? '' : ` (default ${String(spec.default)})`;
-    const flag = `  --${key}${arg}`.padEnd(40);
+    const value = defaultOf(key, spec, role, subnetDefaults);
+    const def = value === undefined ? '' : ` (default ${String(value)})`;
+    const flag = `${`  --${key}${arg}`.padEnd(39)} `;
     lines.push(`${flag}${spec.help}${def}${env}`);
   }
   return `${lines.join('\n')}\n`;

@@ -12,6 +12,7 @@ export {
   formatNeuronHelp,
   NEURON_FLAGS,
   type NeuronConfig,
+  type NeuronFlagDefaults,
   type NeuronRole,
   type ParseNeuronConfigOptions,
   parseNeuronConfig,
@@ -34,6 +35,7 @@ export { BaseMiner } from './miner.js';
 export {
   BaseNeuron,
   expandHome,
+  type NeuronAxonOptions,
   type NeuronEvents,
   type NeuronOptions,
   neuronStateDir,
@@ -66,4 +68,9 @@ export {
 export { TemplateMiner } from './template/miner.js';
 export { Dummy } from './template/protocol.js';
 export { dummyReward, TemplateValidator } from './template/validator.js';
-export { BaseValidator, type PreparedWeights, type ValidatorOptions } from './validator.js';
+export {
+  BaseValidator,
+  type PreparedWeights,
+  type ValidatorDendriteOptions,
+  type ValidatorOptions,
+} from './validator.js';

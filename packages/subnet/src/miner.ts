@@ -25,7 +25,8 @@ interface Route {
 /**
  * A miner. Register handlers with {@link BaseMiner.handle} (in the constructor); every route is
  * guarded by {@link BaseMiner.blacklist} and queued by {@link BaseMiner.priority} unless the
- * route brings its own hooks.
+ * route brings its own hooks. Override `axonOptions()` to set the axon's limits (body size,
+ * handler time, rate limit) or watch its responses.
  * @example
  * import { BaseMiner } from '@taoscript/subnet';
  * class MyMiner extends BaseMiner {
@@ -51,7 +52,9 @@ export abstract class BaseMiner<Extra = unknown> extends BaseNeuron<Extra> {
 
   /**
    * Serves `def` with `handler` (Python's `axon.attach(forward_fn, blacklist_fn, priority_fn)`).
-   * Call before `start()`.
+   * Call before the axon starts: in the constructor, or in `onStart` before `super.onStart()`
+   * when building the handler needs the hotkey or the metagraph. Axon-wide limits such as
+   * `maxBodyBytes` go in {@link BaseNeuron.axonOptions}.
    */
   protected handle<D extends AnySynapseDefinition>(
     def: D,
@@ -61,7 +64,7 @@ export abstract class BaseMiner<Extra = unknown> extends BaseNeuron<Extra> {
     if (typeof def?.create !== 'function')
       throw new TypeError('handle: expected a synapse definition');
     if (typeof handler !== 'function') throw new TypeError('handle: handler must be a function');
-    if (this.#axon !== undefined) throw new Error('handle: add routes before start()');
+    if (this.#axon !== undefined) throw new Error('handle: add routes before the axon starts');
     if (this.#routes.some((r) => r.def.name === def.name))
       throw new Error(`handle: ${def.name} already has a handler`);
     this.#routes.push({

@@ -45,6 +45,27 @@ export interface NeuronOptions {
   connectTimeoutMs?: number;
 }
 
+/** Axon options the template sets from the flags, the hotkey and the metagraph, and why. */
+const CONFIG_AXON_OPTIONS = {
+  keypair: 'the hotkey',
+  host: '--axon.ip',
+  port: '--axon.port',
+  externalIp: '--axon.external_ip',
+  externalPort: '--axon.external_port',
+  maxConcurrent: '--axon.max_workers',
+  neurons: 'the metagraph',
+  logger: "the neuron's logger",
+  allowUnregistered: '--blacklist.allow_non_registered (or override blacklist())',
+  requireValidatorPermit: '--blacklist.force_validator_permit (or override blacklist())',
+  minStake: '--blacklist.min_stake (or override blacklist())',
+} as const;
+
+/**
+ * Axon options a neuron chooses itself through {@link BaseNeuron.axonOptions} (`maxBodyBytes`,
+ * `handlerTimeout`, `maxTimeout`, `rateLimit`, `onResponse`, …); the rest come from the flags.
+ */
+export type NeuronAxonOptions = Omit<AxonOptions, keyof typeof CONFIG_AXON_OPTIONS>;
+
 /** A weights extrinsic the neuron sent: set, commit or reveal. */
 export type WeightsEvent =
   | {
@@ -488,13 +509,34 @@ export abstract class BaseNeuron<Extra = unknown> {
   }
 
   /**
+   * Options of this neuron's axon beyond what the flags set (read once, when the axon is built):
+   * override to cap request bodies, bound handler time, rate-limit callers, watch responses.
+   * Options the flags own (`host`, `port`, `maxConcurrent`, the blacklist policy, …) are refused
+   * with a `TypeError`.
+   * @example
+   * protected override axonOptions() {
+   *   return { maxBodyBytes: 64 * 1024, handlerTimeout: 5 };
+   * }
+   */
+  protected axonOptions(): NeuronAxonOptions {
+    return {};
+  }
+
+  /**
    * Builds, starts and publishes (`serve_axon`, skipped when the chain already has it) an axon
-   * with the routes `attach` adds.
+   * with the routes `attach` adds: options from the flags, then {@link axonOptions}, then
+   * `overrides`.
    */
   protected async startAxon(
     attach: (axon: Axon) => void,
     overrides: Partial<AxonOptions> = {},
   ): Promise<Axon> {
+    const own: unknown = this.axonOptions();
+    if (typeof own !== 'object' || own === null || Array.isArray(own))
+      throw new TypeError('axonOptions() must return an object');
+    for (const [key, from] of Object.entries(CONFIG_AXON_OPTIONS))
+      if (Object.hasOwn(own, key))
+        throw new TypeError(`axonOptions() cannot set ${key}: it comes from ${from}`);
     const { axon: cfg } = this.config;
     const wildcard = cfg.ip === '0.0.0.0' || cfg.ip === '::';
     if (wildcard && cfg.externalIp === undefined)
@@ -518,6 +560,7 @@ export abstract class BaseNeuron<Extra = unknown> {
           warn: (o, m) => this.logger.warn(o, m),
           error: (o, m) => this.logger.error(o, m),
         },
+        ...(own as NeuronAxonOptions),
         ...overrides,
       });
     } catch (err) {

@@ -5,6 +5,7 @@ import {
   type FlagValues,
   formatNeuronHelp,
   type NeuronConfig,
+  type NeuronFlagDefaults,
   type NeuronRole,
   parseNeuronConfig,
 } from './config.js';
@@ -87,6 +88,8 @@ export interface NeuronMainOptions<F extends FlagSpecs> {
   create: (config: NeuronConfig<FlagValues<F>>, ctx: { logger: NeuronLogger }) => BaseNeuron;
   /** The subnet's own flags. */
   flags?: F;
+  /** The subnet's defaults for template flags (parsing and `--help`; a flag or `BT_*` wins). */
+  defaults?: NeuronFlagDefaults;
   /** Default `process.argv.slice(2)`. */
   argv?: readonly string[];
   /** Default `process.env`. */
@@ -118,6 +121,7 @@ export async function neuronMain<const F extends FlagSpecs = Record<string, neve
     config = parseNeuronConfig(opts.argv ?? process.argv.slice(2), opts.env ?? process.env, {
       role: opts.role,
       ...(opts.flags !== undefined ? { flags: opts.flags } : {}),
+      ...(opts.defaults !== undefined ? { defaults: opts.defaults } : {}),
     });
   } catch (e) {
     const { msg, meta } = describe(e);
@@ -125,7 +129,7 @@ export async function neuronMain<const F extends FlagSpecs = Record<string, neve
     return 2;
   }
   if (config.help) {
-    out(formatNeuronHelp(opts.role, opts.flags ?? {}, opts.usage));
+    out(formatNeuronHelp(opts.role, opts.flags ?? {}, opts.usage, opts.defaults));
     return 0;
   }
   const logger =

@@ -8,6 +8,7 @@ import { toHex } from '@taoscript/codec';
 import {
   type Axon,
   Dendrite,
+  type DendriteOptions,
   type ExtrinsicResult,
   type ResyncReport,
   type SynapseBase,
@@ -29,6 +30,13 @@ export interface ValidatorOptions extends NeuronOptions {
   /** The `version_key` sent with weights (default: the SDK's `VERSION_AS_INT`). */
   specVersion?: number;
 }
+
+/**
+ * Dendrite options a validator chooses itself through {@link BaseValidator.dendriteOptions}
+ * (`maxResponseBytes`, `connectionsPerAxon`, `keepAliveMs`, `dispatcher`); the hotkey and
+ * `--axon.external_ip` are set by the template.
+ */
+export type ValidatorDendriteOptions = Omit<DendriteOptions, 'keypair' | 'externalIp'>;
 
 /** The weights a validator would set now, after normalisation and the chain's limits. */
 export interface PreparedWeights {
@@ -100,17 +108,52 @@ export abstract class BaseValidator<Extra = unknown> extends BaseNeuron<Extra> {
   /** Queries miners, scores them and calls `updateScores` (one of `num_concurrent_forwards`). */
   abstract forward(): Promise<void>;
 
+  /**
+   * Options of this validator's dendrite beyond the hotkey and `--axon.external_ip` (read once, at
+   * start): override to cap response bodies or size the connection pool. `keypair` and
+   * `externalIp` are refused with a `TypeError`.
+   * @example
+   * protected override dendriteOptions() {
+   *   return { maxResponseBytes: 1024 * 1024 };
+   * }
+   */
+  protected dendriteOptions(): ValidatorDendriteOptions {
+    return {};
+  }
+
+  /** Builds the dendrite from the hotkey, `--axon.external_ip` and {@link dendriteOptions}. */
+  #createDendrite(): Dendrite {
+    const own: unknown = this.dendriteOptions();
+    if (typeof own !== 'object' || own === null || Array.isArray(own))
+      throw new TypeError('dendriteOptions() must return an object');
+    if (Object.hasOwn(own, 'keypair'))
+      throw new TypeError('dendriteOptions() cannot set keypair: it is the hotkey');
+    if (Object.hasOwn(own, 'externalIp'))
+      throw new TypeError(
+        'dendriteOptions() cannot set externalIp: it comes from --axon.external_ip',
+      );
+    const { externalIp } = this.config.axon;
+    try {
+      return new Dendrite({
+        keypair: this.hotkey,
+        ...(externalIp !== undefined ? { externalIp } : {}),
+        ...(own as ValidatorDendriteOptions),
+      });
+    } catch (err) {
+      throw new NeuronError(
+        'CONFIG_INVALID',
+        `cannot create the dendrite: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
   protected override async onStart(): Promise<void> {
     this.hotkeys = this.metagraph.hotkeys.slice();
     this.scores = new Float64Array(this.metagraph.n);
     await this.loadState();
     this.#stateReady = true;
-    this.#dendrite = new Dendrite({
-      keypair: this.hotkey,
-      ...(this.config.axon.externalIp !== undefined
-        ? { externalIp: this.config.axon.externalIp }
-        : {}),
-    });
+    this.#dendrite = this.#createDendrite();
     if (!this.config.neuron.axonOff) this.#axon = await this.startAxon(() => {});
   }
 

@@ -11,7 +11,7 @@ import type { SubtensorClient } from '@taoscript/sdk';
 import { parseNeuronConfig } from '../src/config.js';
 import { NeuronError } from '../src/errors.js';
 import { BaseNeuron, type NeuronOptions } from '../src/neuron.js';
-import { runNeuron } from '../src/run.js';
+import { neuronMain, runNeuron } from '../src/run.js';
 import { FakeSubnet, fakeKey } from '../src/test-fixtures.js';
 
 const me = keypairFromUri('//LoopNeuron');
@@ -185,5 +185,55 @@ describe('runNeuron', () => {
     state.registered = false;
     assert.equal(await code, 1);
     await assert.rejects(runNeuron(null as never), TypeError);
+  });
+});
+
+describe('neuronMain', () => {
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+
+  it("parses and prints --help with the subnet's defaults", async () => {
+    const defaults = { 'neuron.timeout': 5, 'neuron.epoch_length': 20 } as const;
+    let out = '';
+    const help = await neuronMain({
+      role: 'validator',
+      argv: ['--help'],
+      env: {},
+      defaults,
+      out: (t) => {
+        out += t;
+      },
+      create: () => assert.fail('--help builds no neuron'),
+    });
+    assert.equal(help, 0);
+    assert.match(out, /--neuron\.timeout <float>\s+Seconds to wait for miners \(default 5\)/);
+    assert.match(out, /--neuron\.epoch_length <int>\s+[^\n]*\(default 20\)/);
+    const seen: { timeout: number; epochLength: number }[] = [];
+    const code = await neuronMain({
+      role: 'validator',
+      argv: ['--neuron.epoch_length', '3'],
+      env: { BT_NEURON_TIMEOUT: '4' },
+      defaults,
+      logger: silent,
+      create: (config) => {
+        seen.push(config.neuron);
+        throw new Error('built; not running it');
+      },
+    });
+    assert.equal(code, 1);
+    assert.equal(seen[0]?.timeout, 4, 'BT_* wins over the subnet default');
+    assert.equal(seen[0]?.epochLength, 3, 'the flag wins');
+    let err = '';
+    const bad = await neuronMain({
+      role: 'miner',
+      argv: [],
+      env: {},
+      defaults: { 'neuron.epoch_length': 0 },
+      err: (t) => {
+        err += t;
+      },
+      create: () => assert.fail('bad defaults build no neuron'),
+    });
+    assert.equal(bad, 2);
+    assert.match(err, /neuron\.epoch_length: expected a value in 1\.\.1000000/);
   });
 });

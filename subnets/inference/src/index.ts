@@ -34,7 +34,6 @@ export {
   INFERENCE_FLAGS,
   type InferenceConfig,
   type InferenceFlagValues,
-  inferenceEnv,
   parseCopierSource,
   parseInferenceConfig,
 } from './neurons/config.js';

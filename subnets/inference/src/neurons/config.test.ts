@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { keypairFromUri } from '@taoscript/crypto';
-import { isNeuronError, parseNeuronConfig } from '@taoscript/subnet';
+import {
+  isNeuronError,
+  type NeuronAxonOptions,
+  parseNeuronConfig,
+  type ValidatorDendriteOptions,
+} from '@taoscript/subnet';
+import { MAX_REQUEST_BYTES, MAX_RESPONSE_BYTES } from '../protocol.js';
 import {
   DEFAULT_SLOW_DELAY_MS,
   INFERENCE_FLAGS,
-  inferenceEnv,
   parseCopierSource,
   parseInferenceConfig,
 } from './config.js';
@@ -67,8 +72,10 @@ describe('inference neuron flags', () => {
     assert.equal(v.neuron.timeout, 2.5);
     assert.equal(v.neuron.axonOff, false);
     assert.equal(v.extra['inference.texts_per_miner'], 4);
-    assert.equal(inferenceEnv('validator', { BT_NEURON_TIMEOUT: '9' }).BT_NEURON_TIMEOUT, '9');
-    assert.equal(inferenceEnv('miner', {}).BT_BLACKLIST_FORCE_VALIDATOR_PERMIT, 'true');
+    // The subnet's defaults do not live in the environment (BT_* is only what the user set).
+    const env = { BT_NEURON_TIMEOUT: '9' };
+    assert.equal(parseInferenceConfig('validator', [], env).neuron.timeout, 9);
+    assert.deepEqual(env, { BT_NEURON_TIMEOUT: '9' });
   });
 
   it('a copier takes a uid or an SS58 hotkey as its source', () => {
@@ -138,6 +145,34 @@ describe('inference neuron flags', () => {
 });
 
 describe('inference neuron classes', () => {
+  it('cap request bodies (miner) and response bodies (validator) through the template hooks', () => {
+    class Miner extends InferenceMiner {
+      exposedAxonOptions(): NeuronAxonOptions {
+        return this.axonOptions();
+      }
+    }
+    class Validator extends InferenceValidator {
+      exposedDendriteOptions(): ValidatorDendriteOptions {
+        return this.dendriteOptions();
+      }
+    }
+    const miner = new Miner(parseInferenceConfig('miner', [], {}));
+    const axon = miner.exposedAxonOptions();
+    assert.equal(axon.maxBodyBytes, MAX_REQUEST_BYTES);
+    // onResponse counts the answers by status.
+    axon.onResponse?.({
+      synapse: 'Analyze',
+      status: 413,
+      message: null,
+      hotkey: null,
+      elapsed: 0,
+      handlerRan: false,
+    });
+    assert.deepEqual(miner.responses, { 413: 1 });
+    const validator = new Validator(parseInferenceConfig('validator', [], {}));
+    assert.deepEqual(validator.exposedDendriteOptions(), { maxResponseBytes: MAX_RESPONSE_BYTES });
+  });
+
   it('refuse a config of the other role or a bad option', () => {
     const miner = parseInferenceConfig('miner', [], {});
     const validator = parseInferenceConfig('validator', [], {});
@@ -174,13 +209,27 @@ describe('inferenceMain', () => {
     const miner = await run('miner', ['--help']);
     assert.equal(miner.code, 0);
     assert.match(miner.out, /^Usage: node --import tsx subnets\/inference\/bin\/miner\.ts/);
-    assert.match(miner.out, /--blacklist\.force_validator_permit true/);
+    // The subnet's defaults, in the flag list itself.
+    assert.match(
+      miner.out,
+      /--blacklist\.force_validator_permit\s+Refuse callers without a validator permit \(default true\)/,
+    );
+    assert.match(
+      miner.out,
+      /--neuron\.step_interval_ms <int>\s+Milliseconds between steps \(default 2000\)/,
+    );
+    assert.match(miner.out, /--neuron\.epoch_length <int>\s+[^\n]*\(default 20\)/);
     assert.match(miner.out, /--behaviour <string>\s+How the miner answers/);
     assert.match(miner.out, /--copier\.source <string>/);
     assert.doesNotMatch(miner.out, /--inference\.texts_per_miner/);
     const validator = await run('validator', ['-h']);
     assert.equal(validator.code, 0);
-    assert.match(validator.out, /--neuron\.timeout 5/);
+    assert.match(
+      validator.out,
+      /--neuron\.timeout <float>\s+Seconds to wait for miners \(default 5\)/,
+    );
+    assert.match(validator.out, /--neuron\.axon_off\s+Do not serve an axon \(default true\)/);
+    assert.match(validator.out, /--neuron\.vpermit_tao_limit <float>\s+[^\n]*\(default 21000000\)/);
     assert.match(validator.out, /--inference\.verify_sample <int>/);
   });
 

@@ -6,6 +6,7 @@ import {
   type FlagValues,
   type NeuronConfig,
   NeuronError,
+  type NeuronFlagDefaults,
   type NeuronRole,
   parseNeuronConfig,
 } from '@taoscript/subnet';
@@ -68,45 +69,29 @@ export type InferenceConfig = NeuronConfig<InferenceFlagValues>;
 
 /**
  * Template flags whose default this subnet changes (the command line and the `BT_*` environment
- * still win). Loops are fast for a local chain (steps every 2 s, the block re-read every second,
- * the metagraph resynced and weights set every 20 blocks); miners serve only callers with a
- * validator permit; validators wait 5 s for a miner, serve no axon (they answer no synapse, so
- * other validators must not sample them) and query permitted uids whatever their stake (a miner's
- * earnings are staked to its hotkey and can give it a permit; the template would stop querying it
- * once it held 4096).
+ * still win; `--help` shows these). Loops are fast for a local chain (steps every 2 s, the block
+ * re-read every second, the metagraph resynced and weights set every 20 blocks); miners serve
+ * only callers with a validator permit; validators wait 5 s for a miner, serve no axon (they
+ * answer no synapse, so other validators must not sample them) and query permitted uids whatever
+ * their stake (a miner's earnings are staked to its hotkey and can give it a permit; the template
+ * would stop querying it once it held 4096).
  */
-export const INFERENCE_DEFAULTS: Readonly<Record<NeuronRole, Readonly<Record<string, string>>>> = {
+export const INFERENCE_DEFAULTS: Readonly<Record<NeuronRole, NeuronFlagDefaults>> = {
   miner: {
-    'blacklist.force_validator_permit': 'true',
-    'neuron.step_interval_ms': '2000',
-    'neuron.block_cache_ms': '1000',
-    'neuron.epoch_length': '20',
+    'blacklist.force_validator_permit': true,
+    'neuron.step_interval_ms': 2000,
+    'neuron.block_cache_ms': 1000,
+    'neuron.epoch_length': 20,
   },
   validator: {
-    'neuron.timeout': '5',
-    'neuron.step_interval_ms': '2000',
-    'neuron.block_cache_ms': '1000',
-    'neuron.epoch_length': '20',
-    'neuron.axon_off': 'true',
-    'neuron.vpermit_tao_limit': '21000000',
+    'neuron.timeout': 5,
+    'neuron.step_interval_ms': 2000,
+    'neuron.block_cache_ms': 1000,
+    'neuron.epoch_length': 20,
+    'neuron.axon_off': true,
+    'neuron.vpermit_tao_limit': 21_000_000,
   },
 };
-
-/**
- * {@link INFERENCE_DEFAULTS} of `role` as the `BT_*` variables that set them, under `env`.
- * @example
- * import { inferenceEnv } from '@taoscript/subnet-inference';
- * inferenceEnv('validator', {}).BT_NEURON_TIMEOUT; // '5'
- */
-export function inferenceEnv(
-  role: NeuronRole,
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [flag, value] of Object.entries(INFERENCE_DEFAULTS[role]))
-    out[`BT_${flag.toUpperCase().replace(/\./g, '_')}`] = value;
-  return { ...out, ...env };
-}
 
 /** Where a copier relays: a uid or a hotkey (SS58). */
 export type CopierSource = { uid: number } | { hotkey: string };
@@ -134,7 +119,7 @@ export function parseCopierSource(value: string): CopierSource {
 
 /**
  * Parses an inference neuron's flags: the template's and {@link INFERENCE_FLAGS}, with
- * {@link INFERENCE_DEFAULTS} under the environment. Checks what one flag cannot check alone
+ * {@link INFERENCE_DEFAULTS} as the template's `defaults` (under flags and `BT_*`). Checks what one flag cannot check alone
  * (`--behaviour copier` needs a valid `--copier.source`). Throws `NeuronError` `CONFIG_INVALID`.
  * @example
  * import { parseInferenceConfig } from '@taoscript/subnet-inference';
@@ -150,9 +135,10 @@ export function parseInferenceConfig(
   if (role !== 'miner' && role !== 'validator')
     throw new TypeError("role must be 'miner' or 'validator'");
   if (typeof env !== 'object' || env === null) throw new TypeError('env must be an object');
-  const config = parseNeuronConfig(argv, inferenceEnv(role, env), {
+  const config = parseNeuronConfig(argv, env, {
     role,
     flags: INFERENCE_FLAGS,
+    defaults: INFERENCE_DEFAULTS[role],
   });
   checkInferenceConfig(config);
   return config;

@@ -1,12 +1,7 @@
 // The `main` of the inference bins: parse (exit 2 on a bad flag), print --help, run the neuron.
 import type { NeuronLogger, NeuronRole, RunNeuronOptions } from '@taoscript/subnet';
 import { isNeuronError, neuronMain } from '@taoscript/subnet';
-import {
-  INFERENCE_DEFAULTS,
-  INFERENCE_FLAGS,
-  inferenceEnv,
-  parseInferenceConfig,
-} from './config.js';
+import { INFERENCE_DEFAULTS, INFERENCE_FLAGS, parseInferenceConfig } from './config.js';
 import { InferenceMiner } from './miner.js';
 import { InferenceValidator } from './validator.js';
 
@@ -26,13 +21,11 @@ export interface InferenceMainOptions {
 }
 
 function usage(role: NeuronRole): string {
-  const defaults = Object.entries(INFERENCE_DEFAULTS[role])
-    .map(([flag, value]) => `--${flag} ${value}`)
-    .join(', ');
   return [
     `Usage: node --import tsx subnets/inference/bin/${role}.ts [flags]`,
     '',
-    `The inference subnet's ${role}. Defaults that override the list below: ${defaults}.`,
+    `The inference subnet's ${role}. The defaults below are this subnet's (a flag or a BT_*`,
+    'variable wins).',
   ].join('\n');
 }
 
@@ -48,7 +41,7 @@ export async function inferenceMain(opts: InferenceMainOptions): Promise<number>
   if (role !== 'miner' && role !== 'validator')
     throw new TypeError("role must be 'miner' or 'validator'");
   const argv = opts.argv ?? process.argv.slice(2);
-  const env = inferenceEnv(role, opts.env ?? process.env);
+  const env = opts.env ?? process.env;
   const err = opts.err ?? ((t: string) => void process.stderr.write(t));
   // The checks across flags (a copier's source) are flag errors too: exit 2 like the template's.
   if (!argv.includes('--help') && !argv.includes('-h')) {
@@ -63,6 +56,7 @@ export async function inferenceMain(opts: InferenceMainOptions): Promise<number>
   return neuronMain({
     role,
     flags: INFERENCE_FLAGS,
+    defaults: INFERENCE_DEFAULTS[role],
     argv,
     env,
     usage: usage(role),

@@ -1,6 +1,13 @@
 // The inference miner: the template's BaseMiner serving `Analyze` with one of the behaviours.
-import { type Axon, type AxonResponseEvent, type AxonTarget, Dendrite } from '@taoscript/sdk';
-import { BaseMiner, type NeuronOptions } from '@taoscript/subnet';
+import {
+  type AxonRequestContext,
+  type AxonResponseEvent,
+  type AxonTarget,
+  type BlacklistResult,
+  Dendrite,
+  type SynapseBase,
+} from '@taoscript/sdk';
+import { BaseMiner, type NeuronAxonOptions, type NeuronOptions } from '@taoscript/subnet';
 import {
   type AnalyzeHandler,
   type BehaviourName,
@@ -43,7 +50,6 @@ export class InferenceMiner extends BaseMiner<InferenceConfig['extra']> {
   /** Requests answered so far, by status (200 served, 403 blacklisted, ...). */
   readonly responses: ResponseCounts = {};
   readonly #custom: AnalyzeHandler | undefined;
-  #axon: Axon | undefined;
   #relay: Dendrite | undefined;
 
   constructor(config: InferenceConfig, options: InferenceMinerOptions = {}) {
@@ -58,11 +64,6 @@ export class InferenceMiner extends BaseMiner<InferenceConfig['extra']> {
   /** The behaviour this miner runs (`--behaviour`). */
   get behaviour(): BehaviourName {
     return behaviourOf(this.config);
-  }
-
-  /** The axon (after `start()`). */
-  override get axon(): Axon | undefined {
-    return this.#axon;
   }
 
   /** The handler of `--behaviour`, built once the hotkey and metagraph are available. */
@@ -102,25 +103,37 @@ export class InferenceMiner extends BaseMiner<InferenceConfig['extra']> {
     }
   }
 
-  // BaseMiner's own onStart has no way to pass axon options, so the route is attached here with
-  // the protocol's body limit and the template's blacklist and priority hooks.
+  /**
+   * The template's blacklist, then one rule of this subnet: a caller that serves an axon is a
+   * miner, and miners are not served. Validators here run without an axon (`--neuron.axon_off`
+   * is their default), while a relay must serve one to receive its tasks, so it cannot also call
+   * other miners from the same hotkey. In a small subnet every uid holds a validator permit, so
+   * the permit alone does not tell miners from validators.
+   */
+  override async blacklist(
+    synapse: SynapseBase,
+    ctx?: AxonRequestContext,
+  ): Promise<BlacklistResult> {
+    const base = await super.blacklist(synapse, ctx);
+    if (base[0]) return base;
+    const uid = this.metagraph.uidOf(synapse.dendrite.hotkey ?? '');
+    if (uid !== undefined && this.metagraph.axons[uid]?.isServing === true)
+      return [true, 'Caller serves an axon (miners are not served)'];
+    return base;
+  }
+
+  /** Request bodies capped at {@link MAX_REQUEST_BYTES}; every answer counted in `responses`. */
+  protected override axonOptions(): NeuronAxonOptions {
+    return { maxBodyBytes: MAX_REQUEST_BYTES, onResponse: (e) => this.#count(e) };
+  }
+
+  // The handler needs the hotkey and the metagraph, so the route is added once they exist; the
+  // template then serves it with its blacklist and priority.
   protected override async onStart(): Promise<void> {
-    const handler = this.#custom ?? this.buildHandler();
-    this.#axon = await this.startAxon(
-      (axon) =>
-        axon.attach(Analyze, handler, {
-          blacklist: (s, ctx) => this.blacklist(s, ctx),
-          priority: (s, ctx) => this.priority(s, ctx),
-        }),
-      {
-        allowUnregistered: true,
-        requireValidatorPermit: false,
-        maxBodyBytes: MAX_REQUEST_BYTES,
-        onResponse: (e) => this.#count(e),
-      },
-    );
+    this.handle(Analyze, this.#custom ?? this.buildHandler());
+    await super.onStart();
     this.logger.info(
-      { behaviour: this.#custom ? 'custom' : this.behaviour, port: this.#axon.port },
+      { behaviour: this.#custom ? 'custom' : this.behaviour, port: this.axon?.port },
       'serving Analyze',
     );
   }
@@ -134,7 +147,6 @@ export class InferenceMiner extends BaseMiner<InferenceConfig['extra']> {
   }
 
   protected override async onStop(): Promise<void> {
-    await Promise.all([this.#axon?.stop(), this.#relay?.close()]);
-    await super.onStop();
+    await Promise.all([super.onStop(), this.#relay?.close()]);
   }
 }

@@ -2,8 +2,11 @@
 // miner its own fresh texts, checks the answers by re-running the model on a sample, and folds the
 // rewards into the scores the template turns into weights.
 import { randomBytes } from 'node:crypto';
-import { Dendrite } from '@taoscript/sdk';
-import { BaseValidator, type ValidatorOptions } from '@taoscript/subnet';
+import {
+  BaseValidator,
+  type ValidatorDendriteOptions,
+  type ValidatorOptions,
+} from '@taoscript/subnet';
 import { Analyze, MAX_RESPONSE_BYTES } from '../protocol.js';
 import { createRng, type RngSeed } from '../rng.js';
 import { type MinerScore, responseFromSynapse, scoreStep } from '../scoring.js';
@@ -51,7 +54,6 @@ export class InferenceValidator extends BaseValidator<InferenceConfig['extra']> 
   lastReport: InferenceStepReport | undefined;
   readonly #seed: RngSeed;
   #round = 0;
-  #dendrite: Dendrite | undefined;
 
   constructor(config: InferenceConfig, options: InferenceValidatorOptions = {}) {
     if (config?.role !== 'validator')
@@ -64,25 +66,9 @@ export class InferenceValidator extends BaseValidator<InferenceConfig['extra']> 
     this.#seed = seed ?? new Uint8Array(randomBytes(32));
   }
 
-  /** The dendrite miners are queried with (responses capped at {@link MAX_RESPONSE_BYTES}). */
-  override get dendrite(): Dendrite {
-    return this.#dendrite ?? super.dendrite;
-  }
-
-  protected override async onStart(): Promise<void> {
-    await super.onStart();
-    this.#dendrite = new Dendrite({
-      keypair: this.hotkey,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
-      ...(this.config.axon.externalIp !== undefined
-        ? { externalIp: this.config.axon.externalIp }
-        : {}),
-    });
-  }
-
-  protected override async onStop(): Promise<void> {
-    await this.#dendrite?.close();
-    await super.onStop();
+  /** Miners are queried through a dendrite that accepts at most {@link MAX_RESPONSE_BYTES}. */
+  protected override dendriteOptions(): ValidatorDendriteOptions {
+    return { maxResponseBytes: MAX_RESPONSE_BYTES };
   }
 
   /** One round: sample miners, send each its own texts, verify, score, update. */
