@@ -1,27 +1,34 @@
 // One small synapse fanned out from one Dendrite to 256 local axons (served by child processes),
 // wall time per fan-out p50/p99, split into the dendrite's signing, the axons' time and the rest
-// (network, queuing, parsing). Two configurations: the SDK's own pure-JS sr25519
-// (@taoscript/crypto) and @polkadot/wasm-crypto injected as signer and verifier.
+// (network, queuing, parsing). Two configurations: the SDK's defaults (a `Keypair` given to the
+// Dendrite, axons with their default verifier: both sr25519 in @polkadot/wasm-crypto through the
+// sdk's fast-crypto) and, for comparison, the pure-JS @taoscript/crypto injected as signer and
+// verifier.
 // Run standalone: `node --import tsx bench/dendrite.bench.ts`.
-// Env: BENCH_AXONS (256), BENCH_AXON_PROCS (2), BENCH_ROUNDS_JS (12), BENCH_ROUNDS_WASM (40).
+// Env: BENCH_AXONS (256), BENCH_AXON_PROCS (2), BENCH_ROUNDS_DEFAULT (40), BENCH_ROUNDS_JS (12),
+// BENCH_ONLY (`default` or `js`: run that configuration alone, for profiling),
+// BENCH_AXON_VERIFY_THREADS (the axons' `verifyThreads`; default: the axon's default).
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
-import {
-  waitReady,
-  sr25519Sign as wasmSign,
-  sr25519Verify as wasmVerify,
-} from '@polkadot/wasm-crypto';
 import { keypairFromSeed } from '@taoscript/crypto';
 import { z } from 'zod';
 import { Axon } from '../packages/sdk/src/axon/index.js';
 import { type AxonTarget, Dendrite } from '../packages/sdk/src/dendrite/index.js';
-import { defineSynapse } from '../packages/sdk/src/synapse/index.js';
+import { fastSr25519 } from '../packages/sdk/src/fast-crypto/index.js';
+import { defaultVerifier, defineSynapse } from '../packages/sdk/src/synapse/index.js';
 import { machine, out } from './support.js';
 
 const AXONS = Number(process.env.BENCH_AXONS ?? 256);
 const PROCS = Number(process.env.BENCH_AXON_PROCS ?? 2);
 const ROUNDS_JS = Number(process.env.BENCH_ROUNDS_JS ?? 12);
-const ROUNDS_WASM = Number(process.env.BENCH_ROUNDS_WASM ?? 40);
+const ROUNDS_DEFAULT = Number(process.env.BENCH_ROUNDS_DEFAULT ?? 40);
+const ONLY = process.env.BENCH_ONLY || undefined;
+const VERIFY_THREADS =
+  process.env.BENCH_AXON_VERIFY_THREADS === undefined
+    ? undefined
+    : Number(process.env.BENCH_AXON_VERIFY_THREADS);
+/** Milliseconds per wasm sr25519 signature, measured in main(). */
+let wasmSignMs = Number.NaN;
 
 const Ping = defineSynapse({
   name: 'Ping',
@@ -36,7 +43,7 @@ const axonSeed = (i: number) => {
   return s;
 };
 
-type Mode = 'js' | 'wasm';
+type Mode = 'default' | 'js';
 interface Stats {
   /** Milliseconds from arrival to response, per request. */
   serverMs: number[];
@@ -53,7 +60,6 @@ if (process.argv[2] === '--axons') {
     process.argv[5] as Mode,
     process.argv[6]!,
   ];
-  await waitReady();
   let serverMs: number[] = [];
   let cpu = process.cpuUsage();
   const targets: AxonTarget[] = [];
@@ -67,10 +73,11 @@ if (process.argv[2] === '--axons') {
         lookup: (h) => (h === validator ? { uid: 0, validatorPermit: true, stake: 1n } : undefined),
       },
       onResponse: (e) => serverMs.push(e.elapsed * 1000),
-      ...(mode === 'wasm' ? { verifier: (s, m, pk) => wasmVerify(s, m, pk) } : {}),
+      ...(mode === 'js' ? { verifier: defaultVerifier } : {}),
+      ...(VERIFY_THREADS === undefined ? {} : { verifyThreads: VERIFY_THREADS }),
     });
     axon.attach(Ping, (s) => ({ n2: s.n * 2 }));
-    await axon.start();
+    await axon.start(); // loads the wasm verifier (the default)
     targets.push({ ip: '127.0.0.1', port: axon.port, hotkey: keypair.address() });
   }
   process.on('message', (msg: string) => {
@@ -140,17 +147,19 @@ interface Row {
 async function run(mode: Mode, rounds: number): Promise<Row> {
   const pair = keypairFromSeed(validatorSeed);
   let signMs = 0;
-  const signer = {
+  // js: a key-less signer, so the dendrite calls its sign() (timed). default: the Keypair itself;
+  // its signing time is estimated from the wasm sign rate (measured in main()).
+  const jsSigner = {
     address: () => pair.address(),
     sign: (m: Uint8Array) => {
       const t = performance.now();
-      const sig = mode === 'wasm' ? wasmSign(pair.publicKey, pair.secretKey, m) : pair.sign(m);
+      const sig = pair.sign(m);
       signMs += performance.now() - t;
       return sig;
     },
   };
   const axons = await startAxons(mode, pair.address());
-  const dendrite = new Dendrite({ keypair: signer });
+  const dendrite = new Dendrite({ keypair: mode === 'js' ? jsSigner : pair });
   const row: Row = {
     mode,
     rounds,
@@ -170,7 +179,7 @@ async function run(mode: Mode, rounds: number): Promise<Row> {
     const stats = await axons.stats();
     if (r < 0) continue; // warm-up: connections are opened here
     row.wall.push(wall);
-    row.sign.push(signMs);
+    row.sign.push(mode === 'js' ? signMs : AXONS * wasmSignMs);
     row.axonCpu.push(stats.cpuMs);
     row.server.push(...stats.serverMs);
     for (const s of results) {
@@ -184,12 +193,22 @@ async function run(mode: Mode, rounds: number): Promise<Row> {
 }
 
 async function main() {
-  await waitReady();
+  if ((await fastSr25519.load()) !== 'wasm') {
+    throw new Error(`@polkadot/wasm-crypto did not load: ${String(fastSr25519.failure)}`);
+  }
+  const pair = keypairFromSeed(validatorSeed);
+  const msg = new TextEncoder().encode(`${'1763900000123456789.'.repeat(6)}a7ffc6f8bf1ed766`);
+  for (let i = 0; i < 50; i++) fastSr25519.sign(pair.publicKey, pair.secretKey, msg);
+  const t0 = performance.now();
+  for (let i = 0; i < 500; i++) fastSr25519.sign(pair.publicKey, pair.secretKey, msg);
+  wasmSignMs = (performance.now() - t0) / 500;
   const m = machine();
   out(`# dendrite: one synapse to ${AXONS} axons (node ${m.node}, ${m.nproc} cores, ${m.model})`);
   out(`Axons in ${PROCS} child processes; the dendrite in this one; keep-alive connections.`);
   out();
-  const rows = [await run('js', ROUNDS_JS), await run('wasm', ROUNDS_WASM)];
+  const rows: Row[] = [];
+  if (ONLY === undefined || ONLY === 'default') rows.push(await run('default', ROUNDS_DEFAULT));
+  if (ONLY === undefined || ONLY === 'js') rows.push(await run('js', ROUNDS_JS));
   const f = (x: number) => x.toFixed(0);
   out(
     '| crypto | rounds | wall p50 | wall p99 | signing / fan-out p50 | axon CPU / fan-out p50 | per-call axon time p50 / p99 | per-call client time p50 / p99 | failed |',
@@ -197,12 +216,12 @@ async function main() {
   out('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const r of rows) {
     out(
-      `| ${r.mode === 'js' ? '@taoscript/crypto (default)' : 'wasm signer + verifier'} | ${r.rounds} | **${f(pct(r.wall, 0.5))} ms** | ${f(pct(r.wall, 0.99))} ms | ${f(pct(r.sign, 0.5))} ms | ${f(pct(r.axonCpu, 0.5))} ms | ${f(pct(r.server, 0.5))} / ${f(pct(r.server, 0.99))} ms | ${f(pct(r.client, 0.5))} / ${f(pct(r.client, 0.99))} ms | ${r.failures} |`,
+      `| ${r.mode === 'js' ? 'pure-JS @taoscript/crypto injected' : '**defaults (wasm via fast-crypto)**'} | ${r.rounds} | **${f(pct(r.wall, 0.5))} ms** | ${f(pct(r.wall, 0.99))} ms | ${f(pct(r.sign, 0.5))} ms | ${f(pct(r.axonCpu, 0.5))} ms | ${f(pct(r.server, 0.5))} / ${f(pct(r.server, 0.99))} ms | ${f(pct(r.client, 0.5))} / ${f(pct(r.client, 0.99))} ms | ${r.failures} |`,
     );
   }
   out();
   out(
-    'signing = time the dendrite spent in sr25519 sign (serial, this thread); axon CPU = CPU the axon processes used (verification dominates);',
+    `signing = time the dendrite spent in sr25519 sign (serial, this thread; defaults: ${AXONS} × ${(wasmSignMs * 1000).toFixed(0)} µs measured alone); axon CPU = CPU the axon processes used (verification dominates);`,
   );
   out(
     'per-call axon time = arrival → response inside an axon (includes waiting behind other axons of the same process); per-call client time = the synapse’s dendrite.process_time (sign + network + axon + parse).',

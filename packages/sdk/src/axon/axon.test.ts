@@ -5,6 +5,7 @@ import { toHex } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
 import { z } from 'zod';
 import { prepareRequest } from '../dendrite/dendrite.js';
+import { fastSr25519 } from '../fast-crypto/sr25519.js';
 import { defineSynapse, type Synapse } from '../synapse/define.js';
 import { parseHeaders } from '../synapse/headers.js';
 import { uuid1 } from '../synapse/nonce.js';
@@ -179,6 +180,28 @@ describe('Axon: serving', () => {
     const bad = makeAxon({}, () => ({ dummy_output: 'not an int' }));
     assert.equal((await send(bad.axon, await signed())).status, 500);
   });
+  it('hands handlers a live signal and the deadline, sync or async, also through a spread', async () => {
+    const seen: { aborted: boolean; left: number; spread: boolean }[] = [];
+    const axon = new Axon({ keypair: alice, host: '127.0.0.1', port: 0, neurons });
+    axon.attach(Dummy, (s, ctx) => {
+      const copy = { ...ctx };
+      seen.push({
+        aborted: ctx.signal.aborted,
+        left: ctx.deadline - performance.now(),
+        spread: copy.signal === ctx.signal,
+      });
+      if (s.dummy_input === 1) return { dummy_output: 1 };
+      return Promise.resolve({ dummy_output: 2 });
+    });
+    assert.equal((await send(axon, await signed(bob, 1))).json.dummy_output, 1);
+    assert.equal((await send(axon, await signed(bob, 2))).json.dummy_output, 2);
+    assert.equal(seen.length, 2);
+    for (const x of seen) {
+      assert.equal(x.aborted, false);
+      assert.equal(x.spread, true);
+      assert.ok(x.left > 10_000 && x.left <= 12_000, String(x.left));
+    }
+  });
   it('signs responses when asked (message nonce.dendrite.axon.uuid)', async () => {
     const { axon } = makeAxon({ signResponses: true });
     const res = await send(axon, await signed());
@@ -295,6 +318,27 @@ describe('Axon: verification (401)', () => {
     const wrapped = bob.sign(new TextEncoder().encode(`<Bytes>${message}</Bytes>`));
     req.headers.bt_header_dendrite_signature = toHex(wrapped);
     assert.equal((await send(axon, req)).status, 200);
+  });
+  it('verifies in wasm by default (JS-made signatures pass), and an injected verifier decides', async () => {
+    const { axon } = makeAxon();
+    assert.equal((await send(axon, await signed())).status, 200); // signed by Keypair.sign (JS)
+    assert.equal(fastSr25519.kind, 'wasm');
+    const seen: number[] = [];
+    for (const answer of [true, false]) {
+      const injected = makeAxon({
+        verifier: (sig, msg, pk) => {
+          seen.push(sig.length, pk.length);
+          assert.ok(
+            new TextDecoder().decode(msg).endsWith(parseHeaders(req.headers).computed_body_hash!),
+          );
+          return Promise.resolve(answer);
+        },
+      });
+      const req = await signed();
+      req.headers.bt_header_dendrite_signature = `0x${'ab'.repeat(64)}`; // checked by the hook only
+      assert.equal((await send(injected.axon, req)).status, answer ? 200 : 401);
+    }
+    assert.deepEqual(seen, [64, 32, 64, 32]);
   });
   it('refuses a replayed nonce, also when the replay races the original', async () => {
     const { axon, calls } = makeAxon();

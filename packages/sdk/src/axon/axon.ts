@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAdaptorServer, type HttpBindings } from '@hono/node-server';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { BtError } from '@taoscript/codec';
-import { type Context, Hono } from 'hono';
 import type { z } from 'zod';
+import { fastSigner, fastSr25519, fastVerifier } from '../fast-crypto/sr25519.js';
+import {
+  defaultVerifyThreads,
+  MAX_VERIFY_THREADS,
+  sharedVerifyPool,
+} from '../fast-crypto/verify-pool.js';
 import { bodyHashOf } from '../synapse/body-hash.js';
 import {
   type AnySynapseDefinition,
   BaseSynapse,
   DEFAULT_SYNAPSE_TIMEOUT,
-  definitionOf,
   parseBodyFields,
   parseResponseFields,
   type Synapse,
@@ -20,20 +22,24 @@ import {
   synapseFrom,
 } from '../synapse/define.js';
 import { SynapseParseError } from '../synapse/errors.js';
-import { type ParsedHeaders, parseHeaders, toHeaders } from '../synapse/headers.js';
+import {
+  type ParsedHeaders,
+  parseHeaders,
+  parseRawHeaders,
+  toHeaders,
+} from '../synapse/headers.js';
 import { nowNs, uuid1 } from '../synapse/nonce.js';
 import { JsonSyntaxError, parsePyJson } from '../synapse/py-json.js';
 import { pyFloatRepr, pyStrRepr } from '../synapse/python-repr.js';
 import {
   checkMessageSignature,
-  defaultVerifier,
   type MessageSigner,
   requestSignatureMessage,
   responseSignatureMessage,
   type SignatureVerifier,
   signMessage,
 } from '../synapse/signature.js';
-import { emptyTerminal } from '../synapse/terminal.js';
+import { emptyTerminal, type TerminalInfo } from '../synapse/terminal.js';
 import { VERSION_AS_INT } from '../synapse/version.js';
 import { toBody } from '../synapse/wire.js';
 import { BodyReadError, readIncoming, readWebBody } from './body.js';
@@ -164,8 +170,18 @@ export interface AxonOptions {
   handlerTimeout?: number;
   /** Sign responses with the axon hotkey (default false; Python dendrites never check it). */
   signResponses?: boolean;
-  /** Signature check (default: sr25519, then the `<Bytes>`-wrapped form, like btwallet). */
+  /**
+   * Signature check (default: sr25519, then the `<Bytes>`-wrapped form, like btwallet, in
+   * @polkadot/wasm-crypto: on `verifyThreads` worker threads once `start()` has run, else on the
+   * event loop; pure JS if the wasm cannot load).
+   */
   verifier?: SignatureVerifier;
+  /**
+   * Worker threads for the default verifier, shared by the axons of this process that ask for
+   * the same number (default: one per core beyond the first, at most 4; 0 verifies on the event
+   * loop). Ignored when `verifier` is given.
+   */
+  verifyThreads?: number;
   /** Largest request header block in bytes (default 16 KiB, Node's default). */
   maxHeaderBytes?: number;
   /** Milliseconds `stop()` waits for in-flight requests before cutting them off (default 10 s). */
@@ -214,6 +230,35 @@ interface Route {
   hooks: AttachHooks<AnySynapseDefinition>;
   /** The built-in ping route skips the blacklist, as in Python. */
   builtin: boolean;
+  /**
+   * Every hash field is a request field: the response hashes what the request did (as Python's
+   * recomputation from the same values would), and that hash was verified against the body.
+   */
+  reuseHash: boolean;
+  /** Body keys the axon reads (subnet fields and hash fields); the rest are only syntax-checked. */
+  bodyKeys: ReadonlySet<string>;
+}
+
+/** The synapse name a request path routes to (Python routes by the whole path after `/`). */
+function routeName(target: string): string {
+  let path = target;
+  if (path.charCodeAt(0) !== 47 /* / */) {
+    // Absolute-form (`http://host/Name`) or `*`.
+    try {
+      path = new URL(path).pathname;
+    } catch {
+      return path;
+    }
+  }
+  const query = path.indexOf('?');
+  if (query >= 0) path = path.slice(0, query);
+  const name = path.slice(1);
+  if (!name.includes('%') || name.includes('/')) return name;
+  try {
+    return decodeURIComponent(name);
+  } catch {
+    return name;
+  }
 }
 
 /** What the axon answers: a JSON text or a stream of chunks. */
@@ -288,9 +333,11 @@ interface RequestState {
   route: Route | undefined;
   synapse: Synapse<AnySynapseDefinition> | undefined;
   handlerRan: boolean;
-  /** Created when the handler is about to run (aborts it on deadline / disconnect / cut-off). */
+  /** Made on first use by the handler stage (aborts it on deadline / disconnect / cut-off). */
   controller: AbortController | undefined;
   disconnected: boolean;
+  /** Counted out of `inflight` (see `#finish`). */
+  finished: boolean;
 }
 
 const NOOP_LOGGER: AxonLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -408,8 +455,10 @@ export class Axon {
   readonly #gate: PriorityGate;
   readonly #nonces: NonceStore;
   readonly #limiter: RateLimiter | undefined;
-  readonly #app: Hono<{ Bindings: HttpBindings }>;
   readonly #active = new Set<AbortController>();
+  readonly #verifyThreads: number;
+  /** The verifier in use: `opts.verifier`, or the shared worker pool's once started. */
+  #verifier: SignatureVerifier;
   #server: Server | undefined;
   #port: number;
   #inflight = 0;
@@ -426,7 +475,7 @@ export class Axon {
       throw new TypeError('Axon: keypair must have sign() and address()');
     }
     this.hotkey = keypair.address();
-    this.#keypair = keypair;
+    this.#keypair = fastSigner(keypair);
     const port = options.port ?? DEFAULTS.port;
     if (port !== 0 && !(Number.isInteger(port) && port > 1024 && port < 65535)) {
       throw new RangeError('Axon: port must be 0 or in (1024, 65535)');
@@ -445,6 +494,15 @@ export class Axon {
     }
     if (options.handlerTimeout !== undefined)
       positiveNumber(options.handlerTimeout, 'handlerTimeout');
+    const verifyThreads = options.verifyThreads ?? defaultVerifyThreads();
+    if (
+      !Number.isInteger(verifyThreads) ||
+      verifyThreads < 0 ||
+      verifyThreads > MAX_VERIFY_THREADS
+    ) {
+      throw new RangeError(`Axon: verifyThreads must be an integer in 0..${MAX_VERIFY_THREADS}`);
+    }
+    this.#verifyThreads = verifyThreads;
     this.#options = options;
     this.#opts = {
       host: options.host ?? DEFAULTS.host,
@@ -462,9 +520,10 @@ export class Axon {
       requireValidatorPermit: options.requireValidatorPermit ?? false,
       minStake,
       signResponses: options.signResponses ?? false,
-      verifier: options.verifier ?? defaultVerifier,
+      verifier: options.verifier ?? fastVerifier,
       logger: options.logger ?? NOOP_LOGGER,
     };
+    this.#verifier = this.#opts.verifier;
     this.#gate = new PriorityGate(
       positiveInt(options.maxConcurrent ?? DEFAULTS.maxConcurrent, 'maxConcurrent'),
       options.maxQueue ?? DEFAULTS.maxQueue,
@@ -472,14 +531,6 @@ export class Axon {
     this.#nonces = new NonceStore(this.#opts.maxTimeout);
     this.#limiter =
       options.rateLimit === undefined ? undefined : new RateLimiter(options.rateLimit);
-    this.#app = new Hono<{ Bindings: HttpBindings }>();
-    this.#app.all('/:name', (c) => this.#handle(c, c.req.param('name')));
-    // Python routes by the first path segment; anything that is not exactly `/<Name>` is 404.
-    this.#app.notFound((c) => this.#handle(c, new URL(c.req.url).pathname.slice(1)));
-    this.#app.onError((err, c) => {
-      this.#opts.logger.error({ err }, 'axon: unhandled error');
-      return c.json({ message: `Internal Server Error #${randomUUID()}` }, 500);
-    });
     this.attach(BaseSynapse, () => ({}));
     const ping = this.#routes.get(BaseSynapse.name);
     if (ping) ping.builtin = true;
@@ -508,13 +559,17 @@ export class Axon {
       handler: handler as Route['handler'],
       hooks: hooks as AttachHooks<AnySynapseDefinition>,
       builtin: false,
+      reuseHash: def.hashFields.every((f) =>
+        def.fields.some((x) => x.name === f && x.side === 'request'),
+      ),
+      bodyKeys: new Set([...def.fields.map((f) => f.name), ...def.hashFields]),
     });
     return this;
   }
 
   /** The web-standard handler (for in-process use such as `axon.fetch(new Request(...))`). */
   get fetch(): (request: Request) => Promise<Response> {
-    return async (request) => this.#app.fetch(request);
+    return (request) => this.#fetch(request);
   }
 
   /** The bound port (the configured one before `start()`). */
@@ -535,12 +590,18 @@ export class Axon {
   /** Starts listening; resolves once the port is bound. */
   async start(): Promise<this> {
     if (this.#server !== undefined) return this;
-    const server = createAdaptorServer({
-      fetch: this.#app.fetch,
-      createServer,
-      serverOptions: { maxHeaderSize: this.#opts.maxHeaderBytes },
-      overrideGlobalObjects: false,
-    }) as Server;
+    // The default verifier (and response signer) run in wasm once it has loaded, verification
+    // on worker threads when there are spare cores.
+    await fastSr25519.load();
+    if (this.#options.verifier === undefined && this.#verifyThreads > 0) {
+      const pool = sharedVerifyPool(this.#verifyThreads);
+      if ((await pool.start()) > 0) this.#verifier = pool.verify;
+    }
+    if (this.#server !== undefined) return this;
+    // Straight on node:http: no web Request/Response objects on the hot path.
+    const server = createServer({ maxHeaderSize: this.#opts.maxHeaderBytes }, (req, res) =>
+      this.#onRequest(req, res),
+    );
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -630,12 +691,9 @@ export class Axon {
     if (this.#inflight === 0) for (const w of this.#idleWaiters.splice(0)) w();
   }
 
-  async #handle(c: Context<{ Bindings: HttpBindings }>, name: string): Promise<Response> {
-    const env = c.env as HttpBindings | undefined;
-    const incoming = env?.incoming;
-    const outgoing = env?.outgoing;
+  #begin(): RequestState {
     this.#inflight++;
-    const state: RequestState = {
+    return {
       t0: performance.now(),
       bodyRead: false,
       route: undefined,
@@ -643,49 +701,84 @@ export class Axon {
       handlerRan: false,
       controller: undefined,
       disconnected: false,
+      finished: false,
     };
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      if (state.controller !== undefined) this.#active.delete(state.controller);
-      this.#done();
-    };
-    if (outgoing !== undefined) {
-      outgoing.once('close', () => {
-        if (!outgoing.writableFinished) {
-          state.disconnected = true;
-          state.controller?.abort(DISCONNECTED);
+  }
+
+  /** The request is over (answered, or its connection gone): count it out once. */
+  #finish(state: RequestState): void {
+    if (state.finished) return;
+    state.finished = true;
+    if (state.controller !== undefined) this.#active.delete(state.controller);
+    this.#done();
+  }
+
+  /** node:http entry: answers straight onto the socket. */
+  #onRequest(incoming: IncomingMessage, outgoing: ServerResponse): void {
+    const state = this.#begin();
+    outgoing.once('close', () => {
+      if (!outgoing.writableFinished) {
+        state.disconnected = true;
+        state.controller?.abort(DISCONNECTED);
+      }
+      this.#finish(state);
+    });
+    const logger = this.#opts.logger;
+    this.#process(undefined, incoming, routeName(incoming.url ?? '/'), state).then(
+      (reply) => writeReply(outgoing, reply, logger),
+      (err: unknown) => {
+        let reply: Reply;
+        try {
+          reply = this.#fail(state, err, incoming);
+        } catch (bug) {
+          logger.error({ err: describe(bug) }, 'axon: unhandled error');
+          reply = internalErrorReply();
         }
-        finish();
-      });
-    }
+        writeReply(outgoing, reply, logger);
+      },
+    );
+  }
+
+  /** Web entry (`axon.fetch`): same pipeline, answered as a `Response`. */
+  async #fetch(request: Request): Promise<Response> {
+    // Served without start(): load the wasm verifier here instead (once).
+    if (fastSr25519.kind !== 'wasm') await fastSr25519.load();
+    const state = this.#begin();
     let reply: Reply;
     try {
-      reply = await this.#process(c.req.raw, name, state, incoming);
+      let name: string;
+      try {
+        name = routeName(new URL(request.url).pathname);
+      } catch {
+        name = '';
+      }
+      reply = await this.#process(request, undefined, name, state);
     } catch (err) {
-      reply = this.#fail(state, err, incoming);
-    }
-    if (outgoing !== undefined) {
-      // Straight onto the socket: no Response objects (and no need to replace the globals).
-      writeReply(outgoing, reply, this.#opts.logger);
-      return RESPONSE_ALREADY_SENT;
+      try {
+        reply = this.#fail(state, err, undefined);
+      } catch (bug) {
+        this.#opts.logger.error({ err: describe(bug) }, 'axon: unhandled error');
+        reply = internalErrorReply();
+      }
     }
     if (typeof reply.body === 'string') {
-      finish();
+      this.#finish(state);
       return new Response(reply.body, { status: reply.status, headers: reply.headers });
     }
-    return new Response(this.#onStreamEnd(reply.body, finish), {
-      status: reply.status,
-      headers: reply.headers,
-    });
+    return new Response(
+      this.#onStreamEnd(reply.body, () => this.#finish(state)),
+      {
+        status: reply.status,
+        headers: reply.headers,
+      },
+    );
   }
 
   async #process(
-    request: Request,
+    request: Request | undefined,
+    incoming: IncomingMessage | undefined,
     name: string,
     state: RequestState,
-    incoming: IncomingMessage | undefined,
   ): Promise<Reply> {
     // 1. Route.
     const route = this.#routes.get(name);
@@ -697,7 +790,8 @@ export class Axon {
     }
     state.route = route;
     const def = route.def;
-    if (request.method !== 'POST' && request.method !== 'GET') {
+    const method = incoming !== undefined ? incoming.method : request!.method;
+    if (method !== 'POST' && method !== 'GET') {
       throw new Reject(405, 'Method Not Allowed', { allow: 'GET, POST' });
     }
     if (this.#stopping) throw new Reject(503, 'Service unavailable: the axon is shutting down');
@@ -705,7 +799,10 @@ export class Axon {
     // 2. Synapse from headers (400 on malformed values).
     let parsed: ParsedHeaders;
     try {
-      parsed = parseHeaders(incoming?.headers ?? request.headers);
+      parsed =
+        incoming !== undefined
+          ? parseRawHeaders(incoming.rawHeaders)
+          : parseHeaders(request!.headers);
     } catch (err) {
       const reason = err instanceof Error ? err.message : String(err);
       throw new Reject(
@@ -731,9 +828,11 @@ export class Axon {
     synapse.axon.uuid = this.uuid;
     synapse.axon.nonce = nowNs();
     synapse.axon.status_code = 100;
+    const remoteAddress = incoming?.socket.remoteAddress ?? null;
+    const remotePort = incoming?.socket.remotePort ?? null;
     if (incoming !== undefined) {
-      synapse.dendrite.ip = incoming.socket.remoteAddress ?? null;
-      synapse.dendrite.port = incoming.socket.remotePort ?? null;
+      synapse.dendrite.ip = remoteAddress;
+      synapse.dendrite.port = remotePort;
     }
     if (!Number.isFinite(timeout) || timeout < 0) {
       throw new Reject(
@@ -744,33 +843,27 @@ export class Axon {
     const budget = Math.min(
       timeout,
       this.#opts.maxTimeout,
-      this.#options.handlerTimeout ?? Infinity,
+      this.#options.handlerTimeout ?? Number.POSITIVE_INFINITY,
     );
     let deadline = state.t0 + budget * 1000;
 
     // Body size, before anything is read.
     const declared =
       incoming !== undefined
-        ? incoming.headers['content-length']
-        : request.headers.get('content-length');
+        ? rawHeader(incoming.rawHeaders, 'content-length')
+        : request!.headers.get('content-length');
     if (declared !== undefined && declared !== null && Number(declared) > this.#opts.maxBodyBytes) {
       throw new Reject(
         413,
         `Request body of ${declared} bytes exceeds the ${this.#opts.maxBodyBytes}-byte limit`,
-        {
-          connection: 'close',
-        },
+        { connection: 'close' },
       );
     }
 
     // 3. Blacklist (before verification, as in Python).
     const hotkey = synapse.dendrite.hotkey;
     const neuron = hotkey === null ? undefined : this.#options.neurons?.lookup(hotkey);
-    const requestCtx: AxonRequestContext = {
-      neuron,
-      remoteAddress: incoming?.socket.remoteAddress ?? null,
-      remotePort: incoming?.socket.remotePort ?? null,
-    };
+    const requestCtx: AxonRequestContext = { neuron, remoteAddress, remotePort };
     if (!route.builtin) {
       const pending = this.#blacklist(route, synapse, requestCtx);
       if (pending !== undefined) await pending;
@@ -781,7 +874,7 @@ export class Axon {
     if (verifying !== undefined) await verifying;
     // The dendrite's clock started at its (now verified) nonce: spend only what is left of its
     // timeout, so the handler stops when the caller gives up (bounded against clock skew).
-    const inTransit = Number(synapse.axon.nonce! - synapse.dendrite.nonce!) / 1e6;
+    const inTransit = Number(synapse.axon.nonce - synapse.dendrite.nonce!) / 1e6;
     deadline -= Math.min(Math.max(inTransit, 0), MAX_TRANSIT_MS);
 
     // Rate limit per verified hotkey.
@@ -795,71 +888,79 @@ export class Axon {
     }
 
     // 6 (before 5: the body is complete before the request takes a queue slot).
-    const fields = await this.#readBody(def, synapse, request, incoming);
+    const fields = await this.#readBody(route, synapse, request, incoming);
     state.bodyRead = true;
     Object.assign(synapse, fields);
 
-    // 5. Priority queue.
-    const priority = route.hooks.priority
-      ? await route.hooks.priority(synapse, requestCtx)
-      : neuron === undefined
-        ? 0
-        : Number(neuron.stake);
-    if (typeof priority !== 'number') throw new TypeError('priority hook must return a number');
-    let release: () => void;
-    try {
-      release = await this.#gate.acquire(priority, deadline - performance.now());
-    } catch (err) {
-      if (err instanceof GateRefusedError && err.reason === 'timeout') {
-        throw new Reject(408, `Response timeout after: ${pyFloatRepr(synapse.timeout)}s`);
+    // 5. Priority queue (no waiting while a handler slot is free and nobody queues).
+    let release = route.hooks.priority === undefined ? this.#gate.tryAcquire() : undefined;
+    if (release === undefined) {
+      const priority = route.hooks.priority
+        ? await route.hooks.priority(synapse, requestCtx)
+        : neuron === undefined
+          ? 0
+          : Number(neuron.stake);
+      if (typeof priority !== 'number') throw new TypeError('priority hook must return a number');
+      try {
+        release = await this.#gate.acquire(priority, deadline - performance.now());
+      } catch (err) {
+        if (err instanceof GateRefusedError && err.reason === 'timeout') {
+          throw new Reject(408, `Response timeout after: ${pyFloatRepr(synapse.timeout)}s`);
+        }
+        if (err instanceof GateRefusedError && err.reason === 'closed') {
+          throw new Reject(503, 'Service unavailable: the axon is shutting down');
+        }
+        throw new Reject(503, 'Service unavailable: the priority queue is full');
       }
-      if (err instanceof GateRefusedError && err.reason === 'closed') {
-        throw new Reject(503, 'Service unavailable: the axon is shutting down');
-      }
-      throw new Reject(503, 'Service unavailable: the priority queue is full');
     }
 
-    // 7. Handler with a deadline.
-    const controller = new AbortController();
-    state.controller = controller;
-    this.#active.add(controller);
-    if (state.disconnected || this.#stopping) controller.abort(DISCONNECTED);
-    const ctx: AxonHandlerContext = { ...requestCtx, signal: controller.signal, deadline };
-    let timer = setTimeout(
-      () => controller.abort(DEADLINE),
-      Math.max(0, deadline - performance.now()),
-    );
+    // 7. Handler with a deadline. Its AbortController is made on first use (reading
+    // `ctx.signal`, or the handler returning a promise or a stream): a handler that answers at
+    // once never needs one.
+    const axon = this;
+    const ctx: AxonHandlerContext = {
+      ...requestCtx,
+      deadline,
+      get signal() {
+        return axon.#controllerFor(state).signal;
+      },
+    };
+    let timer: Timer | undefined;
     let handed = false;
     let stream: ReadableStream<Uint8Array> | undefined;
     try {
+      // A caller already gone (or a shutdown) never reaches the handler.
+      if (state.disconnected || this.#stopping) throw this.#controllerFor(state).signal.reason;
       state.handlerRan = true;
       const started = performance.now();
-      const output = await raceAbort(
-        Promise.resolve().then(() => route.handler(synapse as never, ctx)),
-        controller.signal,
-      );
-      if (controller.signal.aborted) throw controller.signal.reason;
+      let output = route.handler(synapse as never, ctx);
+      if (isThenable(output)) {
+        // Only a handler that waits needs the deadline timer.
+        const controller = this.#controllerFor(state);
+        timer = timerAt(deadline, () => controller.abort(DEADLINE));
+        output = await raceAbort(Promise.resolve(output), controller.signal);
+      }
+      if (state.controller?.signal.aborted) throw state.controller.signal.reason;
       const handlerSeconds = (performance.now() - started) / 1000;
       if (def.streaming) {
         // Once chunks flow, the caller's own timeout governs (Python enforces none); the axon
         // still ends a stream that outlives the deadline by STREAM_GRACE_MS.
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => controller.abort(DEADLINE),
-          Math.max(0, deadline + STREAM_GRACE_MS - performance.now()),
-        );
+        const controller = this.#controllerFor(state);
+        timer?.clear();
+        const streamTimer = timerAt(deadline + STREAM_GRACE_MS, () => controller.abort(DEADLINE));
+        timer = streamTimer;
         stream = this.#streamBody(output as AsyncIterable<StreamChunk>, controller.signal, () => {
-          clearTimeout(timer);
+          streamTimer.clear();
           release();
         });
         handed = true;
-        return await this.#success(synapse, handlerSeconds, stream, state.t0);
+        return await this.#success(route, synapse, handlerSeconds, stream, state.t0);
       }
       Object.assign(synapse, parseResponseFields(def, output));
-      return await this.#success(synapse, handlerSeconds, undefined, state.t0);
+      return await this.#success(route, synapse, handlerSeconds, undefined, state.t0);
     } catch (err) {
       if (stream !== undefined) void stream.cancel(err).catch(() => {});
-      const reason: unknown = controller.signal.reason;
+      const reason: unknown = state.controller?.signal.reason;
       if (reason === DEADLINE) {
         throw new Reject(408, `Response timeout after: ${pyFloatRepr(budget)}s`);
       }
@@ -867,10 +968,25 @@ export class Axon {
       throw err;
     } finally {
       if (!handed) {
-        clearTimeout(timer);
+        timer?.clear();
         release();
       }
     }
+  }
+
+  /** The request's AbortController, made on first use (aborted at once if the caller is gone). */
+  #controllerFor(state: RequestState): AbortController {
+    let controller = state.controller;
+    if (controller === undefined) {
+      controller = new AbortController();
+      state.controller = controller;
+      if (state.finished) controller.abort(DISCONNECTED);
+      else {
+        this.#active.add(controller);
+        if (state.disconnected || this.#stopping) controller.abort(DISCONNECTED);
+      }
+    }
+    return controller;
   }
 
   /** Registration / permit / stake checks, then the route's hook; throws a 403 Reject. */
@@ -921,22 +1037,33 @@ export class Axon {
       uuid: d.uuid!,
       bodyHash: synapse.computed_body_hash,
     });
-    const ok = checkMessageSignature(d.signature!, message, d.hotkey!, this.#opts.verifier);
-    const commit = (valid: boolean) => {
-      if (!valid) throw notVerified(`Signature mismatch with ${message} and ${d.signature}`);
-      // Re-check: a concurrent replay may have committed while an async verifier ran.
-      const now = nowNs();
-      const again = this.#nonces.check(key, nonce, timeout, now);
-      if (again !== undefined) throw notVerified(again);
-      this.#nonces.commit(key, nonce, now);
-    };
-    return ok instanceof Promise ? ok.then(commit) : commit(ok);
+    const ok = checkMessageSignature(d.signature!, message, d.hotkey!, this.#verifier);
+    if (ok instanceof Promise) {
+      return ok.then((valid) => this.#commitNonce(valid, key, nonce, timeout, message, d));
+    }
+    this.#commitNonce(ok, key, nonce, timeout, message, d);
+  }
+
+  #commitNonce(
+    valid: boolean,
+    key: string,
+    nonce: bigint,
+    timeout: number,
+    message: string,
+    d: TerminalInfo,
+  ): void {
+    if (!valid) throw notVerified(`Signature mismatch with ${message} and ${d.signature}`);
+    // Re-check: a concurrent replay may have committed while an async verifier ran.
+    const now = nowNs();
+    const again = this.#nonces.check(key, nonce, timeout, now);
+    if (again !== undefined) throw notVerified(again);
+    this.#nonces.commit(key, nonce, now);
   }
 
   async #readBody(
-    def: AnySynapseDefinition,
+    route: Route,
     synapse: Synapse<AnySynapseDefinition>,
-    request: Request,
+    request: Request | undefined,
     incoming: IncomingMessage | undefined,
   ): Promise<Record<string, unknown>> {
     let bytes: Uint8Array;
@@ -944,7 +1071,7 @@ export class Axon {
       bytes =
         incoming !== undefined
           ? await readIncoming(incoming, this.#opts.maxBodyBytes)
-          : await readWebBody(request, this.#opts.maxBodyBytes);
+          : await readWebBody(request!, this.#opts.maxBodyBytes);
     } catch (err) {
       if (err instanceof BodyReadError && err.reason === 'too-large') {
         throw new Reject(413, `Request body exceeds the ${this.#opts.maxBodyBytes}-byte limit`, {
@@ -953,10 +1080,11 @@ export class Axon {
       }
       throw err;
     }
+    const def = route.def;
     // Python answers 500 for an unparsable body or a hash mismatch (both raise in a dependency).
     let raw: unknown;
     try {
-      raw = parsePyJson(textDecoder.decode(bytes));
+      raw = parsePyJson(textDecoder.decode(bytes), { keep: route.bodyKeys });
     } catch (err) {
       throw new InternalError(`Request body is not JSON: ${describe(err)}`);
     }
@@ -1059,6 +1187,7 @@ export class Axon {
   }
 
   async #success(
+    route: Route,
     synapse: Synapse<AnySynapseDefinition>,
     handlerSeconds: number,
     stream: ReadableStream<Uint8Array> | undefined,
@@ -1068,14 +1197,8 @@ export class Axon {
     synapse.axon.status_message = 'Success';
     synapse.axon.process_time = handlerSeconds;
     if (this.#opts.signResponses) await this.#signResponse(synapse);
-    // When every hash field is a request field, the response hashes what the request did (as
-    // Python's recomputation from the same values would); that hash was verified against the body.
-    const def = definitionOf(synapse);
-    const reuse = def.hashFields.every((f) =>
-      def.fields.some((x) => x.name === f && x.side === 'request'),
-    );
     const headers = sanitize(
-      toHeaders(synapse, reuse ? { bodyHash: synapse.computed_body_hash } : {}),
+      toHeaders(synapse, route.reuseHash ? { bodyHash: synapse.computed_body_hash } : {}),
     );
     headers['content-type'] = stream ? 'text/event-stream' : 'application/json';
     if (this.#stopping) headers.connection = 'close';
@@ -1173,6 +1296,52 @@ function describe(err: unknown): string {
 
 function pyList(items: readonly string[]): string {
   return `[${items.map(pyStrRepr).join(', ')}]`;
+}
+
+/** The first value of header `name` (lowercase) in node's `rawHeaders`. */
+function rawHeader(raw: readonly string[], name: string): string | undefined {
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const k = raw[i]!;
+    if (k.length === name.length && k.toLowerCase() === name) return raw[i + 1];
+  }
+  return undefined;
+}
+
+interface Timer {
+  clear(): void;
+}
+
+/**
+ * Runs `fn` once `performance.now()` reaches `at`. Node's timers count from the event loop's
+ * cached clock, which lags during a busy tick, so a plain timeout can fire early.
+ */
+function timerAt(at: number, fn: () => void): Timer {
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = at - performance.now();
+    if (left <= 0) fn();
+    else timer = setTimeout(arm, Math.ceil(left));
+  };
+  timer = setTimeout(arm, Math.max(0, Math.ceil(at - performance.now())));
+  return { clear: () => clearTimeout(timer) };
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return (
+    v !== null &&
+    (typeof v === 'object' || typeof v === 'function') &&
+    typeof (v as { then?: unknown }).then === 'function'
+  );
+}
+
+/** The last-resort answer when building the real one failed (a bug): Python's bare 500. */
+function internalErrorReply(): Reply {
+  const message = `Internal Server Error #${randomUUID()}`;
+  return {
+    status: 500,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ message }),
+  };
 }
 
 function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {

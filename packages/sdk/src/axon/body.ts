@@ -22,46 +22,64 @@ function concat(chunks: Uint8Array[], total: number): Uint8Array {
   return out;
 }
 
+interface Read {
+  chunks: Uint8Array[];
+  total: number;
+  limit: number;
+  resolve: (body: Uint8Array) => void;
+  reject: (err: BodyReadError) => void;
+}
+
+// Listeners are shared module functions reading their state off the request (no closures per
+// request on the axon's hot path).
+const READ = Symbol('axon body read');
+type Reading = IncomingMessage & { [READ]?: Read | undefined };
+
+function stop(incoming: Reading): Read | undefined {
+  const read = incoming[READ];
+  incoming[READ] = undefined;
+  incoming.off('data', onData);
+  incoming.off('end', onEnd);
+  incoming.off('error', onAbort);
+  incoming.off('close', onClose);
+  return read;
+}
+
+function onData(this: Reading, chunk: Uint8Array): void {
+  const read = this[READ];
+  if (read === undefined) return;
+  read.total += chunk.length;
+  if (read.total > read.limit) {
+    stop(this);
+    this.pause();
+    read.chunks.length = 0;
+    read.reject(new BodyReadError('too-large', `Request body exceeds ${read.limit} bytes`));
+    return;
+  }
+  read.chunks.push(chunk);
+}
+
+function onEnd(this: Reading): void {
+  const read = stop(this);
+  read?.resolve(concat(read.chunks, read.total));
+}
+
+function onAbort(this: Reading): void {
+  stop(this)?.reject(new BodyReadError('aborted', 'The client closed the connection mid-body'));
+}
+
+function onClose(this: Reading): void {
+  if (!this.readableEnded) onAbort.call(this);
+}
+
 /**
  * Reads a node request body, stopping (and pausing the socket) as soon as it passes `limit`
  * bytes, so an oversized chunked body is never held whole.
  */
 export function readIncoming(incoming: IncomingMessage, limit: number): Promise<Uint8Array> {
+  if (incoming.readableEnded) return Promise.resolve(new Uint8Array(0));
   return new Promise((resolve, reject) => {
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const cleanup = () => {
-      incoming.off('data', onData);
-      incoming.off('end', onEnd);
-      incoming.off('error', onAbort);
-      incoming.off('close', onClose);
-    };
-    const onData = (chunk: Uint8Array) => {
-      total += chunk.length;
-      if (total > limit) {
-        cleanup();
-        incoming.pause();
-        chunks.length = 0;
-        reject(new BodyReadError('too-large', `Request body exceeds ${limit} bytes`));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = () => {
-      cleanup();
-      resolve(concat(chunks, total));
-    };
-    const onAbort = () => {
-      cleanup();
-      reject(new BodyReadError('aborted', 'The client closed the connection mid-body'));
-    };
-    const onClose = () => {
-      if (!incoming.readableEnded) onAbort();
-    };
-    if (incoming.readableEnded) {
-      resolve(new Uint8Array(0));
-      return;
-    }
+    (incoming as Reading)[READ] = { chunks: [], total: 0, limit, resolve, reject };
     incoming.on('data', onData);
     incoming.on('end', onEnd);
     incoming.on('error', onAbort);

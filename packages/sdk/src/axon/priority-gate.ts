@@ -52,6 +52,18 @@ export class PriorityGate {
   }
 
   /**
+   * Admits at once when a slot is free and nobody waits (returns the release function);
+   * otherwise returns undefined and admits nobody.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#closed || this.#running >= this.maxConcurrent || this.#queue.length > 0) {
+      return undefined;
+    }
+    this.#running++;
+    return this.#releaser();
+  }
+
+  /**
    * Resolves with a release function once admitted. Rejects with {@link GateRefusedError} when the
    * queue is full, the waiter is evicted, `waitMs` passes first, or the gate closes.
    */

@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Agent, type Dispatcher, request } from 'undici';
+import { fastSigner, fastSr25519 } from '../fast-crypto/sr25519.js';
 import { bodyHash } from '../synapse/body-hash.js';
 import {
   cloneSynapse,
@@ -33,7 +34,12 @@ export interface AxonTarget {
 
 /** Options of {@link Dendrite}. */
 export interface DendriteOptions {
-  /** The validator's hotkey (a `Keypair` from @taoscript/crypto fits). */
+  /**
+   * The validator's hotkey (a `Keypair` from @taoscript/crypto fits). When it exposes its sr25519
+   * key (`type`, `publicKey`, `secretKey`, as a `Keypair` does), requests are signed in wasm
+   * (@polkadot/wasm-crypto, loaded on the first query; `fastSigner`); otherwise, or if the wasm
+   * cannot load, with its own `sign()`.
+   */
   keypair: MessageSigner & { address(): string };
   /**
    * This machine's public IP: sent as `dendrite.ip`, and axons at this IP are dialled on
@@ -274,7 +280,7 @@ export class Dendrite {
       throw new TypeError('Dendrite: keypair must have sign() and address()');
     }
     this.hotkey = keypair.address();
-    this.#keypair = keypair;
+    this.#keypair = fastSigner(keypair);
     if (options.externalIp !== undefined && isIP(options.externalIp) === 0) {
       throw new RangeError('Dendrite: externalIp must be an IP address');
     }
@@ -433,6 +439,7 @@ export class Dendrite {
     if (this.#closed) throw new Error('Dendrite: closed');
     const timeout = checkTimeout(options.timeout ?? DEFAULT_SYNAPSE_TIMEOUT);
     options.signal?.throwIfAborted();
+    if (fastSr25519.kind !== 'wasm') await fastSr25519.load();
     const prepared = await prepareRequest(synapse, {
       keypair: this.#keypair,
       hotkey: this.hotkey,

@@ -8,8 +8,10 @@ import { type Keypair, keypairFromUri } from '@taoscript/crypto';
 import { request } from 'undici';
 import { z } from 'zod';
 import { Axon, type AxonOptions, type AxonResponseEvent, type NeuronRecord } from '../axon/axon.js';
+import { fastSr25519 } from '../fast-crypto/sr25519.js';
 import { defineSynapse } from '../synapse/define.js';
 import { uuid1 } from '../synapse/nonce.js';
+import { defaultVerifier } from '../synapse/signature.js';
 import { Dendrite, prepareRequest } from './dendrite.js';
 import { failedVerification, isBlacklisted, isSuccess, isTimeout } from './status.js';
 
@@ -144,6 +146,31 @@ describe('dendrite ↔ axon on loopback', () => {
     assert.equal(calls, 3);
   });
 
+  it('wasm and pure-JS crypto interoperate: either signer against either verifier', async () => {
+    let ownSigns = 0;
+    const jsOnly = {
+      address: () => bob.address(),
+      sign: (m: Uint8Array) => {
+        ownSigns++;
+        return bob.sign(m);
+      },
+    };
+    for (const verifier of [undefined, defaultVerifier]) {
+      const { axon } = await startAxon(verifier === undefined ? {} : { verifier });
+      axon.attach(Dummy, (s) => ({ dummy_output: s.dummy_input + 1 }));
+      const target = await listen(axon);
+      for (const keypair of [bob, jsOnly]) {
+        const dendrite = new Dendrite({ keypair });
+        cleanups.push(() => dendrite.close());
+        const r = await dendrite.query(target, Dummy.create({ dummy_input: 1 }));
+        assert.equal(r.dendrite.status_code, 200, r.dendrite.status_message ?? '');
+        assert.equal(r.dummy_output, 2);
+      }
+    }
+    // The Keypair was signed for in wasm; the key-less signer's own sign() ran once per axon.
+    assert.equal(fastSr25519.kind, 'wasm');
+    assert.equal(ownSigns, 2);
+  });
   it('an unregistered caller gets 403 (blacklist runs before verify, as in Python)', async () => {
     const { axon } = await startAxon();
     axon.attach(Dummy, () => ({ dummy_output: 0 }));

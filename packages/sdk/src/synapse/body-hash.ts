@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import { type AnySynapseDefinition, definitionOf, type SynapseBase } from './define.js';
 import { isFloatLiteral } from './marks.js';
 import { pyStr } from './py-type.js';
@@ -21,8 +21,14 @@ export function sha3Hex(text: string): string {
     throw new RangeError("'utf-8' codec can't encode a lone surrogate");
   }
   // FIPS-202 SHA3-256 (OpenSSL), not Keccak-256.
-  return createHash('sha3-256').update(text, 'utf8').digest('hex');
+  return hexSha3(text);
 }
+
+// One-shot `crypto.hash` (node ≥ 20.12) skips a Hash object per call.
+const hexSha3: (text: string) => string =
+  typeof oneShotHash === 'function'
+    ? (text) => oneShotHash('sha3-256', text, 'hex')
+    : (text) => createHash('sha3-256').update(text, 'utf8').digest('hex');
 
 /**
  * The Python `str()` text of each hash field of `values` (a synapse, or a parsed JSON body,
@@ -53,11 +59,11 @@ export function hashFieldTexts(def: AnySynapseDefinition, values: object): strin
  */
 export function bodyHashOf(def: AnySynapseDefinition, values: object): string {
   if (def.hashFields.length === 0) return EMPTY_BODY_HASH;
-  return sha3Hex(
-    hashFieldTexts(def, values)
-      .map((t) => sha3Hex(t))
-      .join(''),
-  );
+  const texts = hashFieldTexts(def, values);
+  let joined = '';
+  for (const t of texts) joined += sha3Hex(t);
+  // Hex digests only: no surrogates to check.
+  return hexSha3(joined);
 }
 
 /**

@@ -264,6 +264,21 @@ describe('nonces and UUIDs', () => {
     assert.ok(last >= before && last < before + 60_000_000_000n);
     assert.ok(nowNs() > 1_600_000_000_000_000_000n);
   });
+  it('nowNs follows the wall clock and, between readings, the monotonic clock', () => {
+    const n0 = nowNs();
+    const t0 = performance.now();
+    const deviations: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const n = nowNs();
+      const t = performance.now();
+      // Elapsed by nowNs vs elapsed by the monotonic clock, in ms (two readings apart).
+      deviations.push(Math.abs(Number(n - n0) / 1e6 - (t - t0)));
+      for (let spin = performance.now() + 0.05; performance.now() < spin; );
+    }
+    deviations.sort((a, b) => a - b);
+    assert.ok(deviations[100]! < 0.1, `median deviation ${deviations[100]} ms`);
+    assert.ok(Math.abs(Number(nowNs()) / 1e6 - Date.now()) < 50);
+  });
   it('uuid1 is a version-1 RFC 4122 UUID and unique', () => {
     const seen = new Set<string>();
     for (let i = 0; i < 1000; i++) {

@@ -77,18 +77,29 @@ const calcLog2 = (min: number): number => {
  * `bt_header_input_obj_*` header.
  */
 export function pyHeadersSizeof(axonCount: number, dendriteCount: number, inputs: number): number {
+  const key = `${axonCount}.${dendriteCount}.${inputs}`;
+  let size = SIZEOF_CACHE.get(key);
+  if (size === undefined) {
+    size = computeHeadersSizeof(axonCount, dendriteCount, inputs);
+    if (SIZEOF_CACHE.size < 1024) SIZEOF_CACHE.set(key, size);
+  }
+  return size;
+}
+
+const SIZEOF_CACHE = new Map<string, number>();
+
+function computeHeadersSizeof(axonCount: number, dendriteCount: number, inputs: number): number {
   let log2 = 3;
   let used = 2;
-  const insert = () => {
-    if (used >= usable(log2)) log2 = calcLog2(used * 3);
-    used++;
-  };
-  for (const n of [axonCount, dendriteCount]) {
-    if (n === 0) continue;
-    if (usable(log2) < n) log2 = calcLog2(Math.floor(((used + n) * 3 + 1) / 2));
-    for (let i = 0; i < n; i++) insert();
+  for (const n of [axonCount, dendriteCount, -inputs]) {
+    // Each `update()` with n entries may presize first; single inserts (n < 0) never do.
+    const count = Math.abs(n);
+    if (n > 0 && usable(log2) < n) log2 = calcLog2(Math.floor(((used + n) * 3 + 1) / 2));
+    for (let i = 0; i < count; i++) {
+      if (used >= usable(log2)) log2 = calcLog2(used * 3);
+      used++;
+    }
   }
-  for (let i = 0; i < inputs; i++) insert();
   const indexBytes = (1 << log2) * (log2 < 8 ? 1 : log2 < 16 ? 2 : 4);
   // GC header + PyDictObject + PyDictKeysObject + indices + unicode-key entries.
   return 16 + 48 + 32 + indexBytes + usable(log2) * 16;
@@ -177,14 +188,25 @@ function* entries(source: HeaderSource): Generator<[string, string]> {
 
 const MAX_INPUT_OBJ = 4096;
 
+// Placeholders repeat on every request (`MA==`, `IiI=`, …): remember the primitive ones.
+const INPUT_OBJ_CACHE = new Map<string, string | number | boolean | bigint | null | undefined>();
+
 function decodeInputObj(value: string): unknown {
   if (value.length > MAX_INPUT_OBJ) return undefined;
+  const hit = INPUT_OBJ_CACHE.get(value);
+  if (hit !== undefined || INPUT_OBJ_CACHE.has(value)) return hit;
+  let decoded: unknown;
   try {
     const text = Buffer.from(value, 'base64').toString('utf8');
-    return parsePyJson(text, { maxDepth: 16 });
+    decoded = parsePyJson(text, { maxDepth: 16 });
   } catch {
-    return undefined;
+    decoded = undefined;
   }
+  if ((typeof decoded !== 'object' || decoded === null) && value.length <= 64) {
+    if (INPUT_OBJ_CACHE.size >= 256) INPUT_OBJ_CACHE.clear();
+    INPUT_OBJ_CACHE.set(value, decoded as string | number | boolean | bigint | null | undefined);
+  }
+  return decoded;
 }
 
 function toSafe(v: bigint, what: string): number {
@@ -192,6 +214,41 @@ function toSafe(v: bigint, what: string): number {
     throw new SynapseParseError('SYNAPSE_HEADER_INVALID', `${what}: ${v} is out of range`);
   }
   return Number(v);
+}
+
+function emptyParsed(): ParsedHeaders {
+  return {
+    name: null,
+    timeout: null,
+    total_size: null,
+    header_size: null,
+    computed_body_hash: null,
+    axon: emptyTerminal(),
+    dendrite: emptyTerminal(),
+    inputs: {},
+  };
+}
+
+const BT_PREFIX = 'bt_header_';
+const PLAIN_KEYS = new Set(['name', 'timeout', 'total_size', 'header_size', 'computed_body_hash']);
+
+/** Reads one (lowercase) header into `out`; other names are ignored. */
+function applyHeader(out: ParsedHeaders, key: string, value: string): void {
+  if (key.startsWith(HEADER_PREFIX.axon)) {
+    const field = key.slice(HEADER_PREFIX.axon.length);
+    setTerminalFromText(out.axon, field, value, key);
+  } else if (key.startsWith(HEADER_PREFIX.dendrite)) {
+    const field = key.slice(HEADER_PREFIX.dendrite.length);
+    setTerminalFromText(out.dendrite, field, value, key);
+  } else if (key.startsWith(HEADER_PREFIX.inputObj)) {
+    const field = key.slice(HEADER_PREFIX.inputObj.length);
+    const decoded = decodeInputObj(value);
+    if (decoded !== undefined && field !== '__proto__') out.inputs[field] = decoded;
+  } else if (key === 'name') out.name = value;
+  else if (key === 'timeout') out.timeout = parseFloatText(value, 'timeout');
+  else if (key === 'total_size') out.total_size = toSafe(parseIntText(value, key), key);
+  else if (key === 'header_size') out.header_size = toSafe(parseIntText(value, key), key);
+  else if (key === 'computed_body_hash') out.computed_body_hash = value;
 }
 
 /**
@@ -206,32 +263,34 @@ export function parseHeaders(source: HeaderSource): ParsedHeaders {
   if (typeof source !== 'object' || source === null) {
     throw new TypeError('parseHeaders: expected headers');
   }
-  const out: ParsedHeaders = {
-    name: null,
-    timeout: null,
-    total_size: null,
-    header_size: null,
-    computed_body_hash: null,
-    axon: emptyTerminal(),
-    dendrite: emptyTerminal(),
-    inputs: {},
-  };
-  for (const [key, value] of entries(source)) {
-    if (key.startsWith(HEADER_PREFIX.axon)) {
-      const field = key.slice(HEADER_PREFIX.axon.length);
-      setTerminalFromText(out.axon, field, value, key);
-    } else if (key.startsWith(HEADER_PREFIX.dendrite)) {
-      const field = key.slice(HEADER_PREFIX.dendrite.length);
-      setTerminalFromText(out.dendrite, field, value, key);
-    } else if (key.startsWith(HEADER_PREFIX.inputObj)) {
-      const field = key.slice(HEADER_PREFIX.inputObj.length);
-      const decoded = decodeInputObj(value);
-      if (decoded !== undefined && field !== '__proto__') out.inputs[field] = decoded;
-    } else if (key === 'name') out.name = value;
-    else if (key === 'timeout') out.timeout = parseFloatText(value, 'timeout');
-    else if (key === 'total_size') out.total_size = toSafe(parseIntText(value, key), key);
-    else if (key === 'header_size') out.header_size = toSafe(parseIntText(value, key), key);
-    else if (key === 'computed_body_hash') out.computed_body_hash = value;
+  const out = emptyParsed();
+  for (const [key, value] of entries(source)) applyHeader(out, key, value);
+  return out;
+}
+
+/**
+ * {@link parseHeaders} over node's `IncomingMessage.rawHeaders` (`[name, value, name, value, …]`),
+ * without building node's header object; repeated headers are joined with `, ` as node does.
+ * @example
+ * import { parseRawHeaders } from '@taoscript/sdk';
+ * parseRawHeaders(['BT_HEADER_DENDRITE_PORT', '8091']).dendrite.port; // 8091
+ */
+export function parseRawHeaders(raw: readonly string[]): ParsedHeaders {
+  if (!Array.isArray(raw)) throw new TypeError('parseRawHeaders: expected a string array');
+  const out = emptyParsed();
+  let seen: Map<string, string> | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i];
+    const value = raw[i + 1];
+    if (typeof name !== 'string' || typeof value !== 'string') {
+      throw new TypeError('parseRawHeaders: expected a string array');
+    }
+    const key = name.toLowerCase();
+    if (!key.startsWith(BT_PREFIX) && !PLAIN_KEYS.has(key)) continue;
+    seen ??= new Map();
+    const prev = seen.get(key);
+    seen.set(key, prev === undefined ? value : `${prev}, ${value}`);
   }
+  if (seen !== undefined) for (const [key, value] of seen) applyHeader(out, key, value);
   return out;
 }

@@ -27,6 +27,7 @@ export {
   type HeaderSource,
   type ParsedHeaders,
   parseHeaders,
+  parseRawHeaders,
   pyHeadersSizeof,
   toHeaders,
 } from './headers.js';

@@ -1,17 +1,29 @@
 import { randomBytes } from 'node:crypto';
 
-const NS_PER_MS = 1_000_000n;
 let last = 0n;
+// Wall-clock milliseconds at `performance.now()` 0 (to ±0.5 ms; `performance.timeOrigin` can be
+// tens of milliseconds off). Readings are then consistent within the process: two differ by the
+// real time between them (a wall-clock millisecond plus a sub-millisecond part from another clock
+// can be off by up to 1 ms either way).
+let originMs = Number.NaN;
 
 /**
- * Current Unix time in nanoseconds (Python `time.time_ns()`): wall-clock milliseconds with the
- * sub-millisecond part from the monotonic clock.
+ * Current Unix time in nanoseconds (Python `time.time_ns()`), microsecond resolution; follows the
+ * wall clock when it is stepped.
  * @example
  * import { nowNs } from '@taoscript/sdk';
  * nowNs() > 1_700_000_000_000_000_000n; // true
  */
 export function nowNs(): bigint {
-  return BigInt(Date.now()) * NS_PER_MS + (process.hrtime.bigint() % NS_PER_MS);
+  const t = performance.now();
+  let wallMs = originMs + t;
+  // Date.now() is the same instant floored to the millisecond; further apart, the clock moved.
+  const drift = wallMs - Date.now();
+  if (!(drift >= -1 && drift <= 2)) {
+    originMs = Date.now() + 0.5 - t;
+    wallMs = originMs + t;
+  }
+  return BigInt(Math.floor(wallMs * 1000)) * 1000n;
 }
 
 /**

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { isFloatLiteral, pyKeyOrder } from './marks.js';
 import { dumpPyJson, JsonSyntaxError, parsePyJson } from './py-json.js';
 import { type PyType, pyStr, pyTypeOf } from './py-type.js';
+import { emptyTerminal, TERMINAL_FIELDS, TERMINAL_PY_TYPE } from './terminal.js';
 
 const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
 const fcOpts = (numRuns = 300) => (seed === undefined ? { numRuns } : { numRuns, seed });
@@ -131,7 +132,119 @@ describe('parsePyJson', () => {
   });
 });
 
+describe('parsePyJson with `keep` (top-level keys built, the rest only checked)', () => {
+  const outcome = (text: string, keep?: ReadonlySet<string>) => {
+    try {
+      return { ok: parsePyJson(text, keep === undefined ? {} : { keep }) };
+    } catch (err) {
+      return { error: (err as Error).message };
+    }
+  };
+  const restrict = (v: unknown, keep: ReadonlySet<string>) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).filter(([k]) => keep.has(k)))
+      : v;
+  const texts = fc.oneof(
+    fc.json(),
+    fc
+      .dictionary(fc.constantFrom('a', 'b', 'nonce', '__proto__', '1'), fc.jsonValue())
+      .map((o) => JSON.stringify(o)),
+    fc.constant(
+      '{"a": {"x": [1, 2.0, -0.0, 1e3, NaN, -Infinity, "\\u00e9\\n"]}, "b": 1763900000123456789}',
+    ),
+  );
+  it('gives the full parse restricted to the kept keys, with the same float marks', () => {
+    const keep = new Set(['a', 'nonce']);
+    fc.assert(
+      fc.property(texts, (text) => {
+        const full = outcome(text);
+        const kept = outcome(text, keep);
+        assert.ok('ok' in full && 'ok' in kept, text);
+        assert.deepEqual(kept.ok, restrict(full.ok, keep));
+      }),
+      fcOpts(),
+    );
+    const v = parsePyJson('{"a": 2.0, "b": 2.0, "c": {"d": 1}}', { keep: new Set(['a']) });
+    assert.deepEqual(v, { a: 2 });
+    assert.equal(isFloatLiteral(v, 'a'), true);
+  });
+  it('refuses exactly the texts the full parse refuses, with the same error', () => {
+    const keep = new Set(['a']);
+    fc.assert(
+      fc.property(
+        texts,
+        fc.nat(),
+        fc.constantFrom('', '"', '\\', '{', '}', '[', ']', ',', ':', '-', '0', '.', 'e', 'x', '\n'),
+        (text, at, insert) => {
+          const i = at % (text.length + 1);
+          const broken = text.slice(0, i) + insert + text.slice(i + 1);
+          const full = outcome(broken);
+          const kept = outcome(broken, keep);
+          if ('error' in full) assert.deepEqual(kept, full, broken);
+          else assert.ok('ok' in kept, broken);
+        },
+      ),
+      fcOpts(1000),
+    );
+    // Skipped values still obey the nesting limit.
+    const deep = `{"b": ${'['.repeat(300)}${']'.repeat(300)}, "a": 1}`;
+    assert.throws(() => parsePyJson(deep, { keep }), /Nesting deeper than 256/);
+  });
+});
+
 describe('dumpPyJson (json.dumps)', () => {
+  it('renders a TerminalInfo exactly as the generic model walk does', () => {
+    const generic: PyType = { ...TERMINAL_PY_TYPE }; // same fields, not the shared fast-path type
+    const odd = fc.oneof(
+      fc.string(),
+      fc.integer(),
+      fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+      fc.double(),
+      fc.constant(-0),
+    );
+    const text = fc.oneof(fc.string(), fc.constantFrom('é\n"\\', '\u2028', '😀', '127.0.0.1'));
+    const int = fc.oneof(fc.integer(), fc.bigInt({ min: 0n, max: 2n ** 64n }));
+    const typical = (f: string) =>
+      f === 'process_time'
+        ? fc.oneof(fc.double(), fc.integer())
+        : ['status_code', 'port', 'version', 'nonce'].includes(f)
+          ? int
+          : text;
+    // Mostly the usual JS type per field (the fast path), sometimes null or anything else.
+    const terminal = fc.record(
+      Object.fromEntries(
+        TERMINAL_FIELDS.map((f) => [
+          f,
+          fc.oneof(
+            { weight: 12, arbitrary: typical(f) },
+            { weight: 3, arbitrary: fc.constant(null) },
+            { weight: 1, arbitrary: odd },
+          ),
+        ]),
+      ) as Record<string, fc.Arbitrary<unknown>>,
+    );
+    fc.assert(
+      fc.property(terminal, fc.boolean(), fc.boolean(), (t, compact, ensureAscii) => {
+        let expected: string | Error;
+        try {
+          expected = dumpPyJson(t, generic, { compact, ensureAscii });
+        } catch (err) {
+          expected = err as Error;
+        }
+        if (expected instanceof Error) {
+          assert.throws(() => dumpPyJson(t, TERMINAL_PY_TYPE, { compact, ensureAscii }));
+        } else {
+          assert.equal(dumpPyJson(t, TERMINAL_PY_TYPE, { compact, ensureAscii }), expected);
+        }
+      }),
+      fcOpts(),
+    );
+    const real = { ...emptyTerminal(), status_code: 200, nonce: 1763900000123456789n, ip: '::1' };
+    assert.equal(
+      dumpPyJson(real, TERMINAL_PY_TYPE, { compact: true }),
+      '{"status_code":200,"status_message":null,"process_time":null,"ip":"::1","port":null,"version":null,"nonce":1763900000123456789,"uuid":null,"hotkey":null,"signature":null}',
+    );
+  });
   it('matches CPython json.dumps byte for byte', () => {
     const v = { a: 1e16, b: 1e-7, c: Number.POSITIVE_INFINITY, d: 'é\x7f\u2028😀', e: -0 };
     const f = z.number();

@@ -4,6 +4,7 @@
 import { isFloatLiteral, markFloatLiteral, pyKeyOrder, setKeyOrder } from './marks.js';
 import { type PyType, resolvePyType } from './py-type.js';
 import { pyFloatRepr, pyIntStr } from './python-repr.js';
+import { TERMINAL_FIELDS, TERMINAL_PY_TYPE } from './terminal.js';
 
 /** Thrown for malformed JSON text; `position` is the offending UTF-16 index. */
 export class JsonSyntaxError extends SyntaxError {
@@ -19,6 +20,11 @@ export class JsonSyntaxError extends SyntaxError {
 export interface ParsePyJsonOptions {
   /** Deepest array/object nesting accepted (default 256). */
   maxDepth?: number;
+  /**
+   * When the text is an object, only these top-level keys get their values built; the others
+   * are checked for syntax (the same errors) and left out of the result.
+   */
+  keep?: ReadonlySet<string>;
 }
 
 const INDEX_KEY = /^(?:0|[1-9]\d{0,8})$/;
@@ -164,6 +170,18 @@ class Parser {
       return this.i - 8 > start ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
     }
     const intStart = this.i;
+    const isFloat = this.scanNumber(intStart);
+    this.lastFloat = isFloat;
+    const literal = t.slice(start, this.i);
+    if (isFloat || this.i - intStart <= 15) return Number(literal);
+    const big = BigInt(literal);
+    return big <= SAFE_MAX && big >= SAFE_MIN ? Number(big) : big;
+  }
+
+  /** Moves past the digits, fraction and exponent of a number starting at `intStart`. */
+  scanNumber(intStart: number): boolean {
+    const t = this.text;
+    this.i = intStart;
     this.digits();
     if (this.i === intStart) this.fail('Expecting value');
     if (t.charCodeAt(intStart) === C.Zero && this.i - intStart > 1) {
@@ -187,11 +205,108 @@ class Parser {
       if (this.i === expStart) this.fail('Expecting exponent digits');
       isFloat = true;
     }
-    this.lastFloat = isFloat;
-    const literal = t.slice(start, this.i);
-    if (isFloat || this.i - intStart <= 15) return Number(literal);
-    const big = BigInt(literal);
-    return big <= SAFE_MAX && big >= SAFE_MIN ? Number(big) : big;
+    return isFloat;
+  }
+
+  /** Checks the string at `i` (same errors as `string()`) without building it. */
+  skipString(): void {
+    const t = this.text;
+    let i = this.i + 1;
+    for (;;) {
+      if (i >= this.n) {
+        this.i = i;
+        this.fail('Unterminated string');
+      }
+      const c = t.charCodeAt(i);
+      if (c === C.Quote) {
+        this.i = i + 1;
+        return;
+      }
+      if (c < 0x20) {
+        this.i = i;
+        this.fail('Invalid control character in string');
+      }
+      if (c !== C.Backslash) {
+        i++;
+        continue;
+      }
+      const e = t.charCodeAt(i + 1);
+      i += 2;
+      if (e === 0x75) {
+        if (!/^[0-9a-fA-F]{4}$/.test(t.slice(i, i + 4))) {
+          this.i = i;
+          this.fail('Invalid \\uXXXX escape');
+        }
+        i += 4;
+      } else if (
+        e !== 0x22 &&
+        e !== 0x5c &&
+        e !== 0x2f &&
+        e !== 0x62 &&
+        e !== 0x66 &&
+        e !== 0x6e &&
+        e !== 0x72 &&
+        e !== 0x74
+      ) {
+        this.i = i - 1;
+        this.fail('Invalid escape');
+      }
+    }
+  }
+
+  /** Checks the value at `i` (same errors and depth limit as `value()`) without building it. */
+  skipValue(depth: number): void {
+    this.ws();
+    if (this.i >= this.n) this.fail('Expecting value');
+    const t = this.text;
+    const c = t.charCodeAt(this.i);
+    if (c === C.Quote) {
+      this.skipString();
+      return;
+    }
+    if (c === C.LBrace || c === C.LBracket) {
+      if (depth >= this.maxDepth) this.fail(`Nesting deeper than ${this.maxDepth}`);
+      const close = c === C.LBrace ? C.RBrace : C.RBracket;
+      this.i++;
+      this.ws();
+      if (t.charCodeAt(this.i) === close) {
+        this.i++;
+        return;
+      }
+      for (;;) {
+        if (close === C.RBrace) {
+          this.ws();
+          if (t.charCodeAt(this.i) !== C.Quote) {
+            this.fail('Expecting property name enclosed in double quotes');
+          }
+          this.skipString();
+          this.ws();
+          if (t.charCodeAt(this.i) !== C.Colon) this.fail("Expecting ':' delimiter");
+          this.i++;
+        }
+        this.skipValue(depth + 1);
+        this.ws();
+        const d = t.charCodeAt(this.i);
+        if (d === close) {
+          this.i++;
+          return;
+        }
+        if (d !== C.Comma) this.fail("Expecting ',' delimiter");
+        this.i++;
+      }
+    }
+    for (const word of ['true', 'false', 'null', 'NaN']) {
+      if (t.startsWith(word, this.i)) {
+        this.i += word.length;
+        return;
+      }
+    }
+    if (c === C.Minus) this.i++;
+    if (t.startsWith('Infinity', this.i)) {
+      this.i += 8;
+      return;
+    }
+    this.scanNumber(this.i);
   }
 
   value(depth: number, container: object, key: string | number): unknown {
@@ -253,6 +368,9 @@ class Parser {
     }
   }
 
+  /** Top-level keys whose values are built (the rest are only checked); see `keep`. */
+  keep: ReadonlySet<string> | undefined = undefined;
+
   object(depth: number): Record<string, unknown> {
     this.i++;
     const obj: Record<string, unknown> = {};
@@ -272,22 +390,26 @@ class Parser {
       this.ws();
       if (this.text.charCodeAt(this.i) !== C.Colon) this.fail("Expecting ':' delimiter");
       this.i++;
-      const value = this.value(depth, obj, key);
-      if (key === '__proto__') {
-        // Data, never the prototype.
-        Object.defineProperty(obj, key, {
-          value,
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+      if (depth === 1 && this.keep !== undefined && !this.keep.has(key)) {
+        this.skipValue(depth);
       } else {
-        if (!Object.hasOwn(obj, key)) {
-          if (keys === undefined) keys = [];
-          keys.push(key);
-          if (!indexLike && INDEX_KEY.test(key)) indexLike = true;
+        const value = this.value(depth, obj, key);
+        if (key === '__proto__') {
+          // Data, never the prototype.
+          Object.defineProperty(obj, key, {
+            value,
+            enumerable: true,
+            writable: true,
+            configurable: true,
+          });
+        } else {
+          if (!Object.hasOwn(obj, key)) {
+            if (keys === undefined) keys = [];
+            keys.push(key);
+            if (!indexLike && isDigit(key.charCodeAt(0)) && INDEX_KEY.test(key)) indexLike = true;
+          }
+          obj[key] = value;
         }
-        obj[key] = value;
       }
       this.ws();
       const c = this.text.charCodeAt(this.i);
@@ -303,6 +425,10 @@ class Parser {
   }
 }
 
+function isDigit(c: number): boolean {
+  return c >= C.Zero && c <= C.Nine;
+}
+
 /**
  * Parses JSON the way Python's `json.loads` does: big integers become bigint (others number),
  * `NaN`/`Infinity`/`-Infinity` are accepted, duplicate keys keep the last value. Integral float
@@ -314,6 +440,7 @@ class Parser {
 export function parsePyJson(text: string, options: ParsePyJsonOptions = {}): unknown {
   if (typeof text !== 'string') throw new TypeError('parsePyJson: expected a string');
   const p = new Parser(text, options.maxDepth ?? 256);
+  p.keep = options.keep;
   const root = { value: undefined as unknown };
   root.value = p.value(0, root, 'value');
   p.ws();
@@ -372,9 +499,49 @@ interface DumpState {
   seen: Set<object>;
 }
 
+// The field keys of a TerminalInfo as they appear in its JSON, by separator style.
+const TERMINAL_KEYS = {
+  compact: TERMINAL_FIELDS.map((f) => `"${f}":`),
+  spaced: TERMINAL_FIELDS.map((f) => `"${f}": `),
+};
+
+/**
+ * A TerminalInfo (every synapse carries two) without the generic walk; undefined when a value
+ * is not of its field's usual JS type (the generic walk then renders it).
+ */
+function dumpTerminal(st: DumpState, t: Record<string, unknown>): string | undefined {
+  const keys = st.colon === ':' ? TERMINAL_KEYS.compact : TERMINAL_KEYS.spaced;
+  let out = '{';
+  for (let i = 0; i < TERMINAL_FIELDS.length; i++) {
+    const f = TERMINAL_FIELDS[i]!;
+    const v = t[f];
+    let text: string;
+    if (v === null || v === undefined) text = 'null';
+    else if (f === 'process_time') {
+      if (typeof v !== 'number') return undefined;
+      text = jsonFloat(v);
+    } else if (typeof v === 'string') {
+      if (f === 'status_code' || f === 'port' || f === 'version' || f === 'nonce') return undefined;
+      text = jsonString(v, st.ascii);
+    } else if (typeof v === 'bigint') {
+      if (f !== 'nonce' && f !== 'status_code' && f !== 'port' && f !== 'version') return undefined;
+      text = v.toString();
+    } else if (typeof v === 'number' && Number.isInteger(v) && !Object.is(v, -0)) {
+      if (f !== 'nonce' && f !== 'status_code' && f !== 'port' && f !== 'version') return undefined;
+      text = pyIntStr(v);
+    } else return undefined;
+    out += (i === 0 ? '' : st.item) + keys[i] + text;
+  }
+  return `${out}}`;
+}
+
 function dump(st: DumpState, v: unknown, t: PyType, floatLit: boolean): string {
   const r = resolvePyType(t, v, floatLit);
   if (v === null || v === undefined) return 'null';
+  if (r === TERMINAL_PY_TYPE && typeof v === 'object' && !Array.isArray(v)) {
+    const fast = dumpTerminal(st, v as Record<string, unknown>);
+    if (fast !== undefined) return fast;
+  }
   switch (typeof v) {
     case 'boolean':
       return v ? 'true' : 'false';

@@ -139,7 +139,11 @@ export function setTerminalFromText(t: TerminalInfo, field: string, text: string
       t.nonce = parseIntText(text, what);
       return;
     case 'int':
-      (t as unknown as Record<string, unknown>)[name] = toSafeInt(parseIntText(text, what), what);
+      // Up to 15 digits is always a safe integer: skip the bigint round trip.
+      (t as unknown as Record<string, unknown>)[name] =
+        text.length <= 15 && DIGITS.test(text)
+          ? Number(text)
+          : toSafeInt(parseIntText(text, what), what);
   }
 }
 
