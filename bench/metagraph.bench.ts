@@ -6,7 +6,7 @@
 import type { RuntimeCall } from '@taoscript/chain-types';
 import { blake2_256, toHex } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, rpcCall, spawnNode } from '@taoscript/testkit';
+import { devKeypair, rpcCall, spawnDevNode, spawnNode } from '@taoscript/testkit';
 import {
   connect,
   type ExtrinsicResult,
@@ -81,21 +81,7 @@ out(`# metagraph sync — ${m.model}, ${m.nproc} cores, node ${m.node}, load ${m
 
 // ---- a 256-uid subnet ------------------------------------------------------------------------
 {
-  const node = await spawnNode(
-    [
-      '--dev',
-      '--tmp',
-      '--rpc-port',
-      '0',
-      '--sealing',
-      'instant',
-      '--dev-subnets',
-      '1',
-      '--log',
-      'warn',
-    ],
-    60_000,
-  );
+  const node = await spawnDevNode({ timeoutMs: 60_000 });
   const client = await connect({ network: node.wsUrl, env: {}, commits: '/tmp/.bench-commits' });
   try {
     const t0 = performance.now();

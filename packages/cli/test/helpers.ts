@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rpcCall, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { rpcCall, type SpawnedNode, spawnDevNode } from '@taoscript/testkit';
 import type { Io } from '../src/io.js';
 import { main } from '../src/main.js';
 
@@ -98,18 +98,7 @@ export function assertFailed(r: Run, code: number, mentions: RegExp): void {
 
 /** The dev node every test file shares (one per file). */
 export async function startNode(): Promise<SpawnedNode> {
-  return spawnNode([
-    '--dev',
-    '--tmp',
-    '--rpc-port',
-    '0',
-    '--sealing',
-    'instant',
-    '--dev-subnets',
-    '1',
-    '--log',
-    'warn',
-  ]);
+  return spawnDevNode();
 }
 
 /** Seals `n` empty blocks. */

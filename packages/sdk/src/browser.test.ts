@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { type RuntimeCall, SubtensorStorage } from '@taoscript/chain-types';
 import { toHex } from '@taoscript/codec';
 import { keypairFromMnemonic as nodeKeypairFromMnemonic } from '@taoscript/crypto';
-import { rpcCall, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { rpcCall, type SpawnedNode, spawnDevNode } from '@taoscript/testkit';
 import { build, type Plugin, transform } from 'esbuild';
 import { WebSocket } from 'ws';
 import type * as BrowserEntry from './browser.js';
@@ -401,18 +401,7 @@ describe('browser entry against tao-node', () => {
   const closers: (() => Promise<void>)[] = [];
 
   before(async () => {
-    node = await spawnNode([
-      '--dev',
-      '--tmp',
-      '--rpc-port',
-      '0',
-      '--sealing',
-      'instant',
-      '--dev-subnets',
-      '1',
-      '--log',
-      'warn',
-    ]);
+    node = await spawnDevNode();
     closers.push(() => node.stop());
     // Node 20 has no global WebSocket: the page's WebSocket is played by the `ws` package's.
     ctx = browserRealm({ WebSocket });

@@ -96,3 +96,23 @@ export async function rpcCall(
     error?: { code: number; message: string; data?: unknown };
   };
 }
+
+/** How {@link spawnDevNode} starts a dev node. */
+export interface DevNodeOptions {
+  /** `--sealing`: `instant` (default), `manual`, or a block interval in ms. */
+  sealing?: 'instant' | 'manual' | number;
+  /** `--dev-subnets` (default 1). */
+  subnets?: number;
+  /** `--log` (default `warn`). */
+  log?: string;
+  /** More flags, appended. */
+  extra?: readonly string[];
+  timeoutMs?: number;
+}
+
+/** A throwaway dev chain on a free port: `--dev --tmp --rpc-port 0` plus {@link DevNodeOptions}. */
+export function spawnDevNode(o: DevNodeOptions = {}): Promise<SpawnedNode> {
+  const args = ['--dev', '--tmp', '--rpc-port', '0', '--sealing', String(o.sealing ?? 'instant')];
+  args.push('--dev-subnets', String(o.subnets ?? 1), '--log', o.log ?? 'warn', ...(o.extra ?? []));
+  return spawnNode(args, o.timeoutMs);
+}

@@ -17,7 +17,7 @@ import {
   uuid1,
 } from '@taoscript/sdk';
 import { createLineLogger, type WeightsEvent } from '@taoscript/subnet';
-import { devKeypair, type SpawnedNode, spawnNode, waitFor } from '@taoscript/testkit';
+import { devKeypair, type SpawnedNode, spawnDevNode, waitFor } from '@taoscript/testkit';
 import {
   Analyze,
   InferenceMiner,
@@ -97,18 +97,7 @@ describe('inference neurons on a dev chain', { timeout: 180_000 }, () => {
   };
 
   before(async () => {
-    node = await spawnNode([
-      '--dev',
-      '--tmp',
-      '--rpc-port',
-      '0',
-      '--sealing',
-      '250',
-      '--dev-subnets',
-      '1',
-      '--log',
-      'warn',
-    ]);
+    node = await spawnDevNode({ sealing: 250 });
     dir = await mkdtemp(join(tmpdir(), 'inference-e2e-'));
     client = await connect({ network: node.wsUrl, env: {}, commits: join(dir, 'commits') });
     // Epochs every 11 blocks so the owner's validator permit is on chain within seconds.

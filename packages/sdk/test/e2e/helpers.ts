@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RuntimeCall, SubtensorStorage } from '@taoscript/chain-types';
 import type { HexString } from '@taoscript/codec';
-import { devKeypair, rpcCall, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { devKeypair, rpcCall, type SpawnedNode, spawnDevNode } from '@taoscript/testkit';
 import { connect, type ExtrinsicResult, type SubtensorClient } from '../../src/client/index.js';
 
 export const TAO = 1_000_000_000n;
@@ -20,19 +20,7 @@ export interface Env {
 }
 
 export async function startEnv(subnets = 1, extra: string[] = []): Promise<Env> {
-  const node = await spawnNode([
-    '--dev',
-    '--tmp',
-    '--rpc-port',
-    '0',
-    '--sealing',
-    'instant',
-    '--dev-subnets',
-    String(subnets),
-    '--log',
-    'warn',
-    ...extra,
-  ]);
+  const node = await spawnDevNode({ subnets, extra });
   const commitsDir = await mkdtemp(join(tmpdir(), 'sdk-e2e-commits-'));
   let client: SubtensorClient;
   try {

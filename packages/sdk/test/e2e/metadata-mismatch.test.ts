@@ -4,7 +4,7 @@ import { metadata as metadataCodec } from '@polkadot-api/substrate-bindings';
 import { Bytes, Option } from '@taoscript/chain-types';
 import { fromHex, toHex } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
-import { devKeypair, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { devKeypair, type SpawnedNode, spawnDevNode } from '@taoscript/testkit';
 import type { JsonRpcProvider } from 'polkadot-api';
 import { getWsProvider } from 'polkadot-api/ws';
 import { WebSocket } from 'ws';
@@ -88,16 +88,7 @@ describe('a node whose metadata differs from chain-types', () => {
   const alice = devKeypair('Alice');
   const hotkey = keypairFromUri('//Alice//subnet1');
   before(async () => {
-    node = await spawnNode([
-      '--dev',
-      '--tmp',
-      '--rpc-port',
-      '0',
-      '--sealing',
-      'instant',
-      '--dev-subnets',
-      '1',
-    ]);
+    node = await spawnDevNode();
     client = await connect({
       provider: rewritingProvider(node.wsUrl, (out) => {
         rewrites++;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { RuntimeCall } from '@taoscript/chain-types';
 import { keypairFromUri } from '@taoscript/crypto';
 import { connect, type ExtrinsicResult, type SubtensorClient, Wallet } from '@taoscript/sdk';
-import { devKeypair, type SpawnedNode, spawnNode } from '@taoscript/testkit';
+import { devKeypair, type SpawnedNode, spawnDevNode } from '@taoscript/testkit';
 import type { BaseNeuron, NeuronEvents } from '../../src/index.js';
 
 export const TAO = 1_000_000_000n;
@@ -26,18 +26,7 @@ export interface Env {
 }
 
 export async function startEnv(): Promise<Env> {
-  const node = await spawnNode([
-    '--dev',
-    '--tmp',
-    '--rpc-port',
-    '0',
-    '--sealing',
-    '250',
-    '--dev-subnets',
-    '1',
-    '--log',
-    'warn',
-  ]);
+  const node = await spawnDevNode({ sealing: 250 });
   const dir = await mkdtemp(join(tmpdir(), 'subnet-e2e-'));
   let client: SubtensorClient;
   try {
