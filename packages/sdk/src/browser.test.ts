@@ -667,7 +667,7 @@ describe('browser entry against tao-node', () => {
     }
   });
 
-  it('times out like the Node entry when nothing answers, and needs a WebSocket to connect', async () => {
+  it('fails like the Node entry when nothing listens, and needs a WebSocket to connect', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
@@ -678,7 +678,11 @@ describe('browser entry against tao-node', () => {
       mine,
       await failure(() => nodeConnect({ network: url, env: {}, timeoutMs: 300 })),
     );
-    assert.equal(mine.code, 'TIMEOUT');
+    assert.equal(
+      mine.code,
+      'UNREACHABLE',
+      'a refused connection fails at once, not at the timeout',
+    );
     // A realm without WebSocket: a clear TypeError, never a fallback to the `ws` package.
     const bare = load(iife, browserRealm());
     assert.deepEqual(await failure(() => bare.connect({ network: node.wsUrl })), {

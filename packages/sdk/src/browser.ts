@@ -42,7 +42,15 @@ export {
   encryptNacl,
 } from './browser/wallet.js';
 // ---- chain client ----------------------------------------------------------------------------
-export { DEFAULT_PERIOD, DEFAULT_RATE_TOLERANCE, SubtensorClient } from './client/client.js';
+export {
+  DEFAULT_OPEN_TIMEOUT_MS,
+  DEFAULT_PERIOD,
+  DEFAULT_RATE_TOLERANCE,
+  MAX_COLDKEYS_PER_QUERY,
+  MAX_IDENTITY_FIELD_BYTES,
+  MAX_SUBNET_CLAIMS,
+  SubtensorClient,
+} from './client/client.js';
 export {
   type CallCheck,
   type ConstantCheck,
@@ -58,12 +66,22 @@ export {
   describeDispatchError,
   ExtrinsicFailedError,
   type ExtrinsicLocation,
+  NodeUnreachableError,
   PreconditionError,
   RpcFailedError,
   type SubtensorErrorName,
   TransactionInvalidError,
 } from './client/errors.js';
 export { type ChainEvent, EventDecoder, LiveSkipper } from './client/events.js';
+export {
+  findHyperparameter,
+  HYPERPARAMETER_ALIASES,
+  HYPERPARAMETERS,
+  type Hyperparameter,
+  type HyperparameterType,
+  type HyperparameterValue,
+  hyperparameterArgs,
+} from './client/hyperparams.js';
 export { formatIp, type ParsedIp, parseIp } from './client/ip.js';
 export {
   checkSdkItems,
@@ -94,6 +112,9 @@ export type {
   BurnedRegisterErrorType,
   BurnedRegisterParameters,
   BurnedRegisterReturnType,
+  ClaimRootErrorType,
+  ClaimRootParameters,
+  ClaimRootReturnType,
   CommitStore,
   CommitWeightsErrorType,
   CommitWeightsParameters,
@@ -103,28 +124,54 @@ export type {
   ExtrinsicErrorType,
   ExtrinsicOptions,
   ExtrinsicResult,
+  HyperparameterOrigin,
   MoveStakeErrorType,
   MoveStakeParameters,
   MoveStakeReturnType,
+  PreviewSetHyperparameterParameters,
+  PreviewSetHyperparameterReturnType,
   ReadOptions,
+  RegisterNetworkErrorType,
+  RegisterNetworkParameters,
+  RegisterNetworkReturnType,
   RemoveStakeErrorType,
   RemoveStakeParameters,
   RemoveStakeReturnType,
   RevealWeightsErrorType,
   RevealWeightsParameters,
   RevealWeightsReturnType,
+  RootClaimType,
   ServeAxonErrorType,
   ServeAxonParameters,
   ServeAxonReturnType,
+  SetHyperparameterErrorType,
+  SetHyperparameterParameters,
+  SetHyperparameterReturnType,
+  SetRootClaimTypeErrorType,
+  SetRootClaimTypeParameters,
+  SetRootClaimTypeReturnType,
+  SetTakeErrorType,
+  SetTakeParameters,
+  SetTakeReturnType,
   SetWeightsErrorType,
   SetWeightsParameters,
   SetWeightsReturnType,
   Signer,
   StakeLimit,
   StakePreview,
+  StartCallErrorType,
+  StartCallParameters,
+  StartCallReturnType,
   SubmitErrorType,
   SubmitParameters,
   SubmitReturnType,
+  SubnetIdentity,
+  SudoErrorType,
+  SudoParameters,
+  SudoReturnType,
+  SwapStakeErrorType,
+  SwapStakeParameters,
+  SwapStakeReturnType,
   TransferErrorType,
   TransferParameters,
   TransferReturnType,
@@ -132,6 +179,7 @@ export type {
   TransferStakeParameters,
   TransferStakeReturnType,
 } from './client/types.js';
+export { applyTolerance, PRICE_SCALE } from './client/validate.js';
 // ---- metagraph, weights ----------------------------------------------------------------------
 export * from './metagraph/index.js';
 // ---- synapses (definitions, wire JSON, signatures) -------------------------------------------

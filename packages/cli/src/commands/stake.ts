@@ -3,8 +3,7 @@
  * Adding and removing show a slippage preview (Swap runtime API) before signing; with --safe
  * (the default, or config safe_staking) they use the limit-price calls at price ± tolerance.
  */
-import type { RootClaimTypeEnum, RuntimeCall, StakeInfo } from '@taoscript/chain-types';
-import type { StakePreview, SubtensorClient } from '@taoscript/sdk';
+import type { RootClaimType, StakePreview, SubtensorClient } from '@taoscript/sdk';
 import { defineCommand } from '../framework/command.js';
 import {
   CHAIN_FLAGS,
@@ -33,7 +32,7 @@ import {
   requiredNetuid,
   requiredString,
 } from './shared.js';
-import { alphaPrices, taoValue } from './wallet-chain.js';
+import { taoValue } from './wallet-chain.js';
 
 /** Kept back from the free balance by `stake add --all` for the transaction fee (0.01 τ). */
 export const STAKE_ALL_FEE_RESERVE = 10_000_000n;
@@ -77,12 +76,6 @@ const SAFE_FLAGS: readonly FlagSpec[] = [
 
 function sameKey(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
-/** The price limit of a safe order: price·(1 ± tolerance), as the SDK computes it. */
-function limitPrice(price: bigint, tolerance: number, sign: 1 | -1): bigint {
-  const ppb = BigInt(Math.round(tolerance * 1e9));
-  return (price * (RAO_PER_TAO + BigInt(sign) * ppb)) / RAO_PER_TAO;
 }
 
 function previewTable(ctx: Context, rows: { label: string; value: string }[]): string {
@@ -176,7 +169,8 @@ export const stakeAdd = defineCommand({
         );
     } else amount = requested;
     const preview = await client.previewAddStake(netuid, amount);
-    const limit = settings.safe ? limitPrice(preview.price, settings.tolerance, 1) : undefined;
+    const { applyTolerance } = await import('@taoscript/sdk');
+    const limit = settings.safe ? applyTolerance(preview.price, settings.tolerance, 1) : undefined;
     ctx.out.info(
       previewTable(ctx, [
         { label: 'stake', value: formatTao(amount, 9) },
@@ -287,7 +281,8 @@ export const stakeRemove = defineCommand({
         `the stake on ${t.hotkey.ss58} in subnet ${netuid} is ${formatAlpha(stakeBefore, symbol, 9)}, less than ${formatAlpha(amount, symbol, 9)}`,
       );
     const preview = await client.previewRemoveStake(netuid, amount);
-    const limit = settings.safe ? limitPrice(preview.price, settings.tolerance, -1) : undefined;
+    const { applyTolerance } = await import('@taoscript/sdk');
+    const limit = settings.safe ? applyTolerance(preview.price, settings.tolerance, -1) : undefined;
     ctx.out.info(
       previewTable(ctx, [
         { label: 'unstake', value: formatAlpha(amount, symbol, 9) },
@@ -576,20 +571,26 @@ export const stakeTransfer = defineCommand({
 
 /** `tao stake swap`. */
 export const stakeSwap = defineCommand({
-  usage: 'tao stake swap --origin-netuid N --dest-netuid M (--amount ALPHA | --swap-all)',
-  description: 'Swaps stake of one hotkey from one subnet to another (swap_stake).',
+  usage:
+    'tao stake swap --origin-netuid N --dest-netuid M (--amount ALPHA | --swap-all) [--safe|--unsafe] [--tolerance F] [--partial]',
+  description:
+    'Swaps stake of one hotkey from one subnet to another (swap_stake, or swap_stake_limit with --safe: the origin/destination price ratio may fall by at most the tolerance).',
   flags: [
     ...SIGNING_FLAGS,
     ...ORIGIN_DEST,
     HOTKEY_SS58,
     AMOUNT,
     { name: 'swap-all', kind: 'boolean', aliases: ['all'], help: 'Swap all of this stake' },
+    ...SAFE_FLAGS,
   ],
   notes: [
     'JSON: { "origin_netuid", "destination_netuid", "hotkey", "amount", "origin_stake_before",',
-    '        "origin_stake_after", "destination_stake_before", "destination_stake_after", "extrinsic": { … } }',
+    '        "origin_stake_after", "destination_stake_before", "destination_stake_after", "extrinsic": { … },',
+    '        "safe", "tolerance", "allow_partial", "limit_price" }  (limit_price: the lowest',
+    '        origin/destination price ratio accepted, ×1e9; null with --unsafe)',
   ],
   async run(ctx) {
+    const settings = ctx.stakingSettings();
     const { origin, dest } = originDest(ctx, false);
     if (origin === dest) throw new UsageError('--origin-netuid and --dest-netuid must differ');
     const hot = await hotkeyRef(ctx);
@@ -610,24 +611,33 @@ export const stakeSwap = defineCommand({
       hotkey: hot.publicKey,
       netuid: dest,
     });
+    const ratio = settings.safe ? await client.swapPriceRatio(origin, dest) : undefined;
+    const { applyTolerance } = await import('@taoscript/sdk');
+    const limit = ratio === undefined ? undefined : applyTolerance(ratio, settings.tolerance, -1);
+    if (limit !== undefined)
+      ctx.out.progress(
+        `limit: origin/destination price ratio ≥ ${formatPrice(limit, '')} (now ${formatPrice(ratio ?? 0n, '')}, tolerance ${formatPercent(settings.tolerance)}${settings.partial ? ', partial fill' : ''})`,
+      );
     await ctx.confirm(
       `Swap ${formatAlpha(amount, '', 9)} on ${hot.ss58} from subnet ${origin} to subnet ${dest}?`,
     );
     const signer = await ctx.coldkey();
-    const call = {
-      type: 'SubtensorModule',
-      value: {
-        type: 'swap_stake',
-        value: {
-          hotkey: hot.publicKey,
-          origin_netuid: origin,
-          destination_netuid: dest,
-          alpha_amount: amount,
-        },
-      },
-    } as RuntimeCall;
-    const r = await ctx.submit('SubtensorModule.swap_stake', (o) =>
-      client.submit({ signer, call }, o),
+    const r = await ctx.submit(
+      `SubtensorModule.${limit !== undefined ? 'swap_stake_limit' : 'swap_stake'}`,
+      (o) =>
+        client.swapStake(
+          {
+            signer,
+            hotkey: hot.publicKey,
+            originNetuid: origin,
+            destinationNetuid: dest,
+            amount,
+            ...(limit !== undefined
+              ? { limit: { price: limit, allowPartial: settings.partial } }
+              : {}),
+          },
+          o,
+        ),
     );
     const [after, destAfter] = await Promise.all([
       client.getStake({ coldkey: cold.publicKey, hotkey: hot.publicKey, netuid: origin }),
@@ -644,6 +654,10 @@ export const stakeSwap = defineCommand({
         destination_stake_before: destBefore,
         destination_stake_after: destAfter,
         extrinsic: extrinsicJson(r),
+        safe: settings.safe,
+        tolerance: settings.tolerance,
+        allow_partial: settings.partial,
+        limit_price: limit ?? null,
       },
       () => `Swapped stake from subnet ${origin} to subnet ${dest} (${includedLine(r)})`,
     );
@@ -694,10 +708,8 @@ export const stakeList = defineCommand({
     }
     const client = await ctx.client();
     const [infos, prices, subnets] = await Promise.all([
-      client.runtimeApi<StakeInfo[]>('StakeInfoRuntimeApi', 'get_stake_info_for_coldkey', [
-        coldkey,
-      ]),
-      alphaPrices(client),
+      client.getStakeInfoForColdkey(coldkey),
+      client.getAlphaPrices(),
       client.getSubnets(),
     ]);
     const symbols = new Map(subnets.map((d) => [d.netuid, text(d.token_symbol)]));
@@ -747,7 +759,7 @@ export const stakeList = defineCommand({
   },
 });
 
-const CLAIM_TYPES: Record<string, RootClaimTypeEnum['type']> = {
+const CLAIM_TYPES: Record<string, RootClaimType> = {
   swap: 'Swap',
   keep: 'Keep',
   'keep-subnets': 'KeepSubnets',
@@ -774,7 +786,7 @@ export const stakeSetClaim = defineCommand({
   notes: ['JSON: { "coldkey", "claim_type", "netuids", "extrinsic": { … } }'],
   async run(ctx) {
     const raw = requiredString(ctx, 'claim-type').trim().toLowerCase();
-    const type = CLAIM_TYPES[raw];
+    const type = Object.hasOwn(CLAIM_TYPES, raw) ? CLAIM_TYPES[raw] : undefined;
     if (!type)
       throw new UsageError(
         `--claim-type must be swap, keep or keep-subnets, got '${raw.slice(0, 32)}'`,
@@ -789,18 +801,15 @@ export const stakeSetClaim = defineCommand({
     const cold = await ctx.coldkeypub();
     const client = await ctx.client();
     for (const n of netuids ?? []) await ctx.requireSubnet(n);
-    const value: RootClaimTypeEnum =
-      type === 'KeepSubnets' ? { type, value: { subnets: netuids ?? [] } } : { type };
     await ctx.confirm(
       `Set the root claim type of ${cold.ss58Address} to ${type}${netuids ? ` (${netuids.join(', ')})` : ''}?`,
     );
     const signer = await ctx.coldkey();
-    const call = {
-      type: 'SubtensorModule',
-      value: { type: 'set_root_claim_type', value: { new_root_claim_type: value } },
-    } as RuntimeCall;
     const r = await ctx.submit('SubtensorModule.set_root_claim_type', (o) =>
-      client.submit({ signer, call }, o),
+      client.setRootClaimType(
+        { signer, claimType: type, ...(netuids !== undefined ? { netuids } : {}) },
+        o,
+      ),
     );
     ctx.out.result(
       {
@@ -813,9 +822,6 @@ export const stakeSetClaim = defineCommand({
     );
   },
 });
-
-/** Subnets one claim may name (subtensor MAX_SUBNET_CLAIMS). */
-export const MAX_SUBNET_CLAIMS = 5;
 
 /** `tao stake process-claim`. */
 export const stakeProcessClaim = defineCommand({
@@ -837,6 +843,7 @@ export const stakeProcessClaim = defineCommand({
     const list = ctx.flags.list('netuids');
     if (list === undefined) throw new UsageError('--netuids is required');
     const netuids = parseNetuidList(list, ctx.flags.spelling('netuids'));
+    const { MAX_SUBNET_CLAIMS } = await import('@taoscript/sdk');
     if (netuids.length > MAX_SUBNET_CLAIMS)
       throw new UsageError(`--netuids takes at most ${MAX_SUBNET_CLAIMS} subnets per claim`);
     const cold = await ctx.coldkeypub();
@@ -846,18 +853,11 @@ export const stakeProcessClaim = defineCommand({
       `Claim root dividends of ${cold.ss58Address} on subnets ${netuids.join(', ')}?`,
     );
     const signer = await ctx.coldkey();
-    const call = {
-      type: 'SubtensorModule',
-      value: { type: 'claim_root', value: { subnets: netuids } },
-    } as RuntimeCall;
     const r = await ctx.submit('SubtensorModule.claim_root', (o) =>
-      client.submit({ signer, call }, o),
-    );
-    const claimed = r.events.some(
-      (e) => e.pallet === 'SubtensorModule' && e.name === 'RootClaimed',
+      client.claimRoot({ signer, netuids }, o),
     );
     ctx.out.result(
-      { coldkey: cold.ss58Address, netuids, claimed, extrinsic: extrinsicJson(r) },
+      { coldkey: cold.ss58Address, netuids, claimed: r.claimed, extrinsic: extrinsicJson(r) },
       () => `Processed root claims on subnets ${netuids.join(', ')} (${includedLine(r)})`,
     );
   },

@@ -1,7 +1,8 @@
 /**
  * `tao subnets list | show | hyperparameters | create | register | burn-cost | start | price`.
  */
-import type { DynamicInfo, RuntimeCall, SubnetHyperparamsV2 } from '@taoscript/chain-types';
+import type { DynamicInfo, SubnetHyperparamsV2 } from '@taoscript/chain-types';
+import type { SubnetIdentity } from '@taoscript/sdk';
 import { defineCommand } from '../framework/command.js';
 import { CHAIN_FLAGS, NETUID_FLAG, SIGNING_FLAGS } from '../framework/common-flags.js';
 import type { Context } from '../framework/context.js';
@@ -12,7 +13,7 @@ import { table } from '../framework/output.js';
 import { parseNetuidList } from '../framework/values.js';
 import { UsageError } from '../io.js';
 import { extrinsicJson, findEvent, includedLine, requiredNetuid } from './shared.js';
-import { alphaPrices, metagraphs, neuronRow } from './wallet-chain.js';
+import { metagraphs, neuronRow } from './wallet-chain.js';
 
 const REQUIRED_NETUID: FlagSpec = { ...NETUID_FLAG, help: 'Subnet id (required)' };
 /** `--netuid N`, or N as the command's one bare argument (`tao subnets show 1`). */
@@ -52,7 +53,7 @@ export const subnetsList = defineCommand({
     const at = await client.block('best');
     const [subnets, prices] = await Promise.all([
       client.getSubnets({ at: at.hash }),
-      alphaPrices(client),
+      client.getAlphaPrices({ at: at.hash }),
     ]);
     const rows = subnets
       .sort((a, b) => a.netuid - b.netuid)
@@ -208,13 +209,21 @@ export const subnetsHyperparameters = defineCommand({
   run: showHyperparameters,
 });
 
-const IDENTITY_FLAGS: readonly (FlagSpec & { field: string })[] = [
-  { name: 'subnet-name', kind: 'string', field: 'subnet_name', help: 'Subnet name' },
+/** Identity flags: the chain's field name (in the JSON) and the SDK's `SubnetIdentity` key. */
+const IDENTITY_FLAGS: readonly (FlagSpec & { field: string; key: keyof SubnetIdentity })[] = [
+  {
+    name: 'subnet-name',
+    kind: 'string',
+    field: 'subnet_name',
+    key: 'subnetName',
+    help: 'Subnet name',
+  },
   {
     name: 'github-repo',
     kind: 'string',
     aliases: ['repo'],
     field: 'github_repo',
+    key: 'githubRepo',
     help: 'GitHub repository URL',
   },
   {
@@ -222,36 +231,42 @@ const IDENTITY_FLAGS: readonly (FlagSpec & { field: string })[] = [
     kind: 'string',
     aliases: ['contact'],
     field: 'subnet_contact',
+    key: 'subnetContact',
     help: 'Contact (e-mail)',
   },
-  { name: 'subnet-url', kind: 'string', aliases: ['url'], field: 'subnet_url', help: 'Website' },
+  {
+    name: 'subnet-url',
+    kind: 'string',
+    aliases: ['url'],
+    field: 'subnet_url',
+    key: 'subnetUrl',
+    help: 'Website',
+  },
   {
     name: 'discord',
     kind: 'string',
     aliases: ['discord-handle'],
     field: 'discord',
+    key: 'discord',
     help: 'Discord handle',
   },
-  { name: 'description', kind: 'string', field: 'description', help: 'Description' },
-  { name: 'logo-url', kind: 'string', field: 'logo_url', help: 'Logo URL' },
+  {
+    name: 'description',
+    kind: 'string',
+    field: 'description',
+    key: 'description',
+    help: 'Description',
+  },
+  { name: 'logo-url', kind: 'string', field: 'logo_url', key: 'logoUrl', help: 'Logo URL' },
   {
     name: 'additional-info',
     kind: 'string',
     aliases: ['additional'],
     field: 'additional',
+    key: 'additional',
     help: 'Additional information',
   },
 ];
-
-/** Lock cost of a new subnet (`SubnetRegistrationRuntimeApi.get_network_registration_cost`). */
-async function lockCost(ctx: Context): Promise<bigint> {
-  const client = await ctx.client();
-  return client.runtimeApi<bigint>(
-    'SubnetRegistrationRuntimeApi',
-    'get_network_registration_cost',
-    [],
-  );
-}
 
 /** `tao subnets create`. */
 export const subnetsCreate = defineCommand({
@@ -260,62 +275,43 @@ export const subnetsCreate = defineCommand({
     "Registers a new subnet owned by the wallet's coldkey, with its hotkey as owner hotkey (register_network, or register_network_with_identity when an identity flag is given). Prints the new netuid.",
   flags: [
     ...SIGNING_FLAGS,
-    ...IDENTITY_FLAGS.map(({ field: _, ...f }) => ({ ...f, value: 'TEXT' })),
+    ...IDENTITY_FLAGS.map(({ field: _, key: __, ...f }) => ({ ...f, value: 'TEXT' })),
   ],
   notes: [
     'JSON: { "netuid", "lock_cost", "owner_coldkey", "owner_hotkey", "identity": { … } | null, "extrinsic": { … } }',
   ],
   async run(ctx) {
-    const identity: Record<string, Uint8Array> = {};
+    const identity: SubnetIdentity = {};
+    const identityJson: Record<string, string> = {};
     let any = false;
     for (const f of IDENTITY_FLAGS) {
       const v = ctx.flags.string(f.name);
       if (v !== undefined) any = true;
-      const bytes = new TextEncoder().encode(v ?? '');
-      if (bytes.length > 1024) throw new UsageError(`--${f.name} is longer than 1024 bytes`);
-      identity[f.field] = bytes;
+      if (new TextEncoder().encode(v ?? '').length > 1024)
+        throw new UsageError(`--${f.name} is longer than 1024 bytes`);
+      identity[f.key] = v ?? '';
+      identityJson[f.field] = v ?? '';
     }
     const hot = await ctx.hotkeypub();
     const cold = await ctx.coldkeypub();
     const client = await ctx.client();
-    const cost = await lockCost(ctx);
+    const cost = await client.getNetworkRegistrationCost();
     ctx.out.progress(`subnet lock cost: ${formatTao(cost, 9)}`);
     await ctx.confirm(
       `Register a new subnet for ${formatTao(cost, 9)} (owner ${cold.ss58Address})?`,
     );
     const signer = await ctx.coldkey();
-    const call = (
-      any
-        ? {
-            type: 'SubtensorModule',
-            value: {
-              type: 'register_network_with_identity',
-              value: { hotkey: hot.publicKey, identity },
-            },
-          }
-        : {
-            type: 'SubtensorModule',
-            value: { type: 'register_network', value: { hotkey: hot.publicKey } },
-          }
-    ) as RuntimeCall;
     const r = await ctx.submit('SubtensorModule.register_network', (o) =>
-      client.submit({ signer, call }, o),
+      client.registerNetwork({ signer, hotkey: hot.publicKey, ...(any ? { identity } : {}) }, o),
     );
-    const ev = findEvent(r.events, 'SubtensorModule', 'NetworkAdded')?.event;
-    const netuid =
-      ev?.type === 'SubtensorModule' && ev.value.type === 'NetworkAdded' ? ev.value.value[0] : null;
-    const identityJson = any
-      ? Object.fromEntries(
-          Object.entries(identity).map(([k, v]) => [k, new TextDecoder().decode(v)]),
-        )
-      : null;
+    const netuid = r.netuid ?? null;
     ctx.out.result(
       {
         netuid,
         lock_cost: cost,
         owner_coldkey: cold.ss58Address,
         owner_hotkey: hot.ss58Address,
-        identity: identityJson,
+        identity: any ? identityJson : null,
         extrinsic: extrinsicJson(r),
       },
       () =>
@@ -345,9 +341,8 @@ export const subnetsRegister = defineCommand({
         'ALREADY_REGISTERED',
         `hotkey ${hot.ss58Address} is already registered on subnet ${netuid} as uid ${existing}`,
       );
-    const { SubtensorStorage } = await import('@taoscript/chain-types');
     const [cost, before] = await Promise.all([
-      client.query(SubtensorStorage.Burn, [netuid]),
+      client.getNeuronRegistrationCost(netuid),
       client.getBalance(cold.publicKey),
     ]);
     ctx.out.progress(
@@ -386,7 +381,7 @@ export const subnetsBurnCost = defineCommand({
   flags: [...CHAIN_FLAGS],
   notes: ['JSON: { "network", "burn_cost" } (rao as a decimal string)'],
   async run(ctx) {
-    const cost = await lockCost(ctx);
+    const cost = await (await ctx.client()).getNetworkRegistrationCost();
     const { network } = await ctx.endpoint();
     ctx.out.result(
       { network, burn_cost: cost },
@@ -408,16 +403,7 @@ export const subnetsStart = defineCommand({
     await ctx.confirm(`Start subnet ${netuid}?`);
     const signer = await ctx.coldkey();
     const r = await ctx.submit('SubtensorModule.start_call', (o) =>
-      client.submit(
-        {
-          signer,
-          call: {
-            type: 'SubtensorModule',
-            value: { type: 'start_call', value: { netuid } },
-          } as RuntimeCall,
-        },
-        o,
-      ),
+      client.startCall({ signer, netuid }, o),
     );
     ctx.out.result(
       { netuid, extrinsic: extrinsicJson(r) },
@@ -452,7 +438,7 @@ export const subnetsPrice = defineCommand({
     const client = await ctx.client();
     const at = await client.block('best');
     const [prices, subnets] = await Promise.all([
-      alphaPrices(client),
+      client.getAlphaPrices({ at: at.hash }),
       client.getSubnets({ at: at.hash }),
     ]);
     const symbols = new Map(subnets.map((d) => [d.netuid, text(d.token_symbol)]));

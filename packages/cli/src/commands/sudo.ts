@@ -1,10 +1,8 @@
 /**
- * `tao sudo set | get | set-take | get-take`. `set` signs the AdminUtils setter with the wallet's
- * coldkey when it owns the subnet and the setter allows owners; it wraps the call in Sudo.sudo when
- * the coldkey is the chain's sudo key (required for root-only setters).
+ * `tao sudo set | get | set-take | get-take`. `set` uses the SDK's `setHyperparameter`: signed by
+ * the wallet's coldkey when it owns the subnet and the setter allows owners, wrapped in Sudo.sudo
+ * when the coldkey is the chain's sudo key (required for root-only setters).
  */
-import type { DispatchError, RuntimeCall } from '@taoscript/chain-types';
-import type { SubtensorClient } from '@taoscript/sdk';
 import { defineCommand } from '../framework/command.js';
 import {
   CHAIN_FLAGS,
@@ -12,50 +10,19 @@ import {
   SIGNING_FLAGS,
   WALLET_FLAGS,
 } from '../framework/common-flags.js';
-import { CliError, dispatchSentence } from '../framework/errors.js';
+import { CliError } from '../framework/errors.js';
 import type { FlagSpec } from '../framework/flags.js';
 import { formatPercent } from '../framework/format.js';
 import { parseFloatIn } from '../framework/values.js';
 import { UsageError } from '../io.js';
-import { findHyperparam, hyperparamArgs } from './hyperparams.js';
 import {
   extrinsicJson,
-  findEvent,
   hotkeyRef,
   includedLine,
   optionalNetuid,
   requiredString,
 } from './shared.js';
 import { showHyperparameters } from './subnets.js';
-
-/** Fails with the inner call's error when a Sudo.sudo extrinsic's `Sudid` reports one. */
-export function checkSudid(
-  client: SubtensorClient,
-  events: Parameters<typeof findEvent>[0],
-  label: string,
-): void {
-  const ev = findEvent(events, 'Sudo', 'Sudid')?.event;
-  if (ev?.type !== 'Sudo' || ev.value.type !== 'Sudid') return;
-  const result = ev.value.value.sudo_result as { type: string; value?: unknown };
-  if (result.type !== 'Err') return;
-  const err = result.value as DispatchError;
-  let qualified = err.type as string;
-  let code = qualified;
-  if (err.type === 'Module') {
-    const named = client.compat.moduleError(err.value.index, err.value.error[0] ?? 0);
-    if (named) {
-      qualified = `${named.pallet}.${named.name}`;
-      code = named.name;
-    }
-  } else if ('value' in err && typeof err.value === 'object' && err.value !== null) {
-    const inner = (err.value as { type?: unknown }).type;
-    if (typeof inner === 'string') qualified = code = `${err.type}.${inner}`;
-  }
-  throw new CliError(
-    code,
-    `${qualified}: ${dispatchSentence(qualified, code) ?? `${label} failed inside Sudo.sudo`}`,
-  );
-}
 
 /** `tao sudo set`. */
 export const sudoSet = defineCommand({
@@ -78,8 +45,10 @@ export const sudoSet = defineCommand({
     'JSON: { "netuid", "param", "value", "call", "via": "owner" | "sudo", "extrinsic": { … } }',
   ],
   async run(ctx) {
+    const { findHyperparam, parseHyperparamValue } = await import('./hyperparams.js');
     const { name, param } = findHyperparam(requiredString(ctx, 'param'));
-    const args = hyperparamArgs(param, requiredString(ctx, 'value'), ctx.flags.spelling('value'));
+    const text = requiredString(ctx, 'value');
+    const value = parseHyperparamValue(param, text, ctx.flags.spelling('value'));
     const netuid = optionalNetuid(ctx);
     if (param.subnet && netuid === undefined)
       throw new UsageError(`--netuid is required for ${name}`);
@@ -88,53 +57,31 @@ export const sudoSet = defineCommand({
     const cold = await ctx.coldkeypub();
     const client = await ctx.client();
     if (netuid !== undefined) await ctx.requireSubnet(netuid);
-    const { Sudo, SubtensorStorage } = await import('@taoscript/chain-types');
-    const [sudoKey, owner] = await Promise.all([
-      client.query(Sudo.Key, []),
-      netuid !== undefined ? client.query(SubtensorStorage.SubnetOwner, [netuid]) : undefined,
-    ]);
-    const me = cold.ss58Address;
-    const isSudo = sudoKey !== undefined && client.address(sudoKey) === me;
-    const isOwner = owner !== undefined && client.address(owner) === me;
-    let via: 'owner' | 'sudo';
-    if (!param.root && isOwner) via = 'owner';
-    else if (isSudo) via = 'sudo';
-    else if (param.root)
-      throw new CliError(
-        'NOT_SUDO',
-        `${name} can only be set by root, and ${me} is not the sudo key (${param.call} needs Sudo.sudo)`,
-      );
-    else
-      throw new CliError(
-        'NOT_SUBNET_OWNER',
-        `${me} neither owns subnet ${netuid} nor is the sudo key, so it cannot set ${name}`,
-      );
-    const inner = {
-      type: 'AdminUtils',
-      value: { type: param.call, value: { ...(netuid !== undefined ? { netuid } : {}), ...args } },
-    } as RuntimeCall;
-    const call = (
-      via === 'sudo' ? { type: 'Sudo', value: { type: 'sudo', value: { call: inner } } } : inner
-    ) as RuntimeCall;
-    const label = `AdminUtils.${param.call}${via === 'sudo' ? ' (Sudo.sudo)' : ''}`;
+    const at = netuid !== undefined ? { netuid } : {};
+    const plan = await client.previewSetHyperparameter({
+      account: cold.publicKey,
+      name,
+      value,
+      ...at,
+    });
     await ctx.confirm(
-      `Set ${name} = ${requiredString(ctx, 'value')}${netuid !== undefined ? ` on subnet ${netuid}` : ''} as ${via}?`,
+      `Set ${name} = ${text}${netuid !== undefined ? ` on subnet ${netuid}` : ''} as ${plan.via}?`,
     );
     const signer = await ctx.coldkey();
-    const r = await ctx.submit(label, (o) => client.submit({ signer, call }, o));
-    if (via === 'sudo') checkSudid(client, r.events, label);
-    const value = param.type === 'alpha-values' ? args : args[param.field];
+    const r = await ctx.submit(`${plan.call}${plan.via === 'sudo' ? ' (Sudo.sudo)' : ''}`, (o) =>
+      client.setHyperparameter({ signer, name, value, ...at }, o),
+    );
     ctx.out.result(
       {
         netuid: netuid ?? null,
         param: name,
-        value,
-        call: `AdminUtils.${param.call}`,
-        via,
+        value: param.type === 'alpha-values' ? r.args : r.args[param.field],
+        call: r.call,
+        via: r.via,
         extrinsic: extrinsicJson(r),
       },
       () =>
-        `Set ${name}${netuid !== undefined ? ` on subnet ${netuid}` : ''} via ${via} (${includedLine(r)})`,
+        `Set ${name}${netuid !== undefined ? ` on subnet ${netuid}` : ''} via ${r.via} (${includedLine(r)})`,
     );
   },
 });
@@ -157,11 +104,6 @@ const HOTKEY_SS58: FlagSpec = {
   help: "A hotkey address instead of the wallet's hotkey",
 };
 
-async function currentTake(client: SubtensorClient, hotkey: Uint8Array): Promise<number> {
-  const { SubtensorStorage } = await import('@taoscript/chain-types');
-  return client.query(SubtensorStorage.Delegates, [hotkey]);
-}
-
 /** `tao sudo set-take`. */
 export const sudoSetTake = defineCommand({
   usage: 'tao sudo set-take --take FRACTION [wallet options]',
@@ -179,35 +121,30 @@ export const sudoSetTake = defineCommand({
     const takeU16 = Math.floor(take * U16_MAX);
     const hot = await hotkeyRef(ctx);
     const client = await ctx.client();
-    const before = await currentTake(client, hot.publicKey);
+    const before = await client.getDelegateTake(hot.publicKey);
     if (before === takeU16)
       throw new CliError(
         'UNCHANGED',
         `the take of ${hot.ss58} is already ${formatPercent(before / U16_MAX)}`,
       );
-    const callName = takeU16 > before ? 'increase_take' : 'decrease_take';
     await ctx.confirm(
       `Change the take of ${hot.ss58} from ${formatPercent(before / U16_MAX)} to ${formatPercent(takeU16 / U16_MAX)}?`,
     );
     const signer = await ctx.coldkey();
-    const call = {
-      type: 'SubtensorModule',
-      value: { type: callName, value: { hotkey: hot.publicKey, take: takeU16 } },
-    } as RuntimeCall;
-    const r = await ctx.submit(`SubtensorModule.${callName}`, (o) =>
-      client.submit({ signer, call }, o),
+    const r = await ctx.submit('delegate take', (o) =>
+      client.setTake({ signer, hotkey: hot.publicKey, take: takeU16 }, o),
     );
     ctx.out.result(
       {
         hotkey: hot.ss58,
-        take_before: before / U16_MAX,
-        take: takeU16 / U16_MAX,
-        take_u16: takeU16,
-        call: `SubtensorModule.${callName}`,
+        take_before: r.takeBefore / U16_MAX,
+        take: r.take / U16_MAX,
+        take_u16: r.take,
+        call: `SubtensorModule.${r.call}`,
         extrinsic: extrinsicJson(r),
       },
       () =>
-        `Take of ${hot.ss58}: ${formatPercent(before / U16_MAX)} → ${formatPercent(takeU16 / U16_MAX)} (${includedLine(r)})`,
+        `Take of ${hot.ss58}: ${formatPercent(r.takeBefore / U16_MAX)} → ${formatPercent(r.take / U16_MAX)} (${includedLine(r)})`,
     );
   },
 });
@@ -221,7 +158,7 @@ export const sudoGetTake = defineCommand({
   async run(ctx) {
     const hot = await hotkeyRef(ctx);
     const client = await ctx.client();
-    const take = await currentTake(client, hot.publicKey);
+    const take = await client.getDelegateTake(hot.publicKey);
     ctx.out.result(
       { hotkey: hot.ss58, take: take / U16_MAX, take_u16: take },
       () => `Take of ${hot.ss58}: ${formatPercent(take / U16_MAX)}`,

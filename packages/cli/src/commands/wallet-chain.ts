@@ -1,6 +1,5 @@
 /** `tao wallet balance | transfer | overview`: the wallet against the chain. */
 import { readdir } from 'node:fs/promises';
-import type { StakeInfo, SubnetPrice } from '@taoscript/chain-types';
 import type { Metagraph, SubtensorClient } from '@taoscript/sdk';
 import { defineCommand } from '../framework/command.js';
 import {
@@ -20,29 +19,6 @@ import {
   optionalNetuid,
   requiredString,
 } from './shared.js';
-
-/** Alpha prices of every subnet (rao per alpha ×1e9), by netuid. */
-export async function alphaPrices(client: SubtensorClient): Promise<Map<number, bigint>> {
-  const all = await client.runtimeApi<SubnetPrice[]>(
-    'SwapRuntimeApi',
-    'current_alpha_price_all',
-    [],
-  );
-  return new Map(all.map((p) => [p.netuid, p.price]));
-}
-
-/** Every stake position of these coldkeys. */
-export async function stakesOf(
-  client: SubtensorClient,
-  coldkeys: Uint8Array[],
-): Promise<Map<string, StakeInfo[]>> {
-  const r = await client.runtimeApi<[Uint8Array, StakeInfo[]][]>(
-    'StakeInfoRuntimeApi',
-    'get_stake_info_for_coldkeys',
-    [coldkeys],
-  );
-  return new Map(r.map(([k, v]) => [client.address(k), v]));
-}
 
 /** TAO value (rao) of alpha at a price. */
 export function taoValue(alpha: bigint, price: bigint | undefined): bigint {
@@ -109,11 +85,8 @@ export const walletBalance = defineCommand({
     const client = await ctx.client();
     const [frees, stakes, prices] = await Promise.all([
       Promise.all(targets.map((t) => client.getBalance(t.key))),
-      stakesOf(
-        client,
-        targets.map((t) => t.key),
-      ),
-      alphaPrices(client),
+      client.getStakeInfoForColdkeys(targets.map((t) => t.key)),
+      client.getAlphaPrices(),
     ]);
     const rows: BalanceRow[] = targets.map((t, i) => {
       const staked = (stakes.get(t.ss58) ?? []).reduce(

@@ -3,8 +3,6 @@
  * does (float32 inputs, max-upscaling, round-half-to-even, zeros dropped), signed by the hotkey.
  * Commits keep their salt in ~/.bittensor/weight-commits until revealed.
  */
-import type { RuntimeCall } from '@taoscript/chain-types';
-import type { HexString } from '@taoscript/codec';
 import { defineCommand } from '../framework/command.js';
 import { NETUID_FLAG, SIGNING_FLAGS } from '../framework/common-flags.js';
 import type { Context } from '../framework/context.js';
@@ -179,67 +177,36 @@ export const weightsReveal = defineCommand({
     const hotpub = await ctx.hotkeypub();
     await ctx.confirm(`Reveal weights of ${hotpub.ss58Address} on subnet ${input.netuid}?`);
     const signer = await ctx.hotkey();
-    const sdk = await import('@taoscript/sdk');
-    if (!explicit) {
-      const r = await ctx.submit('SubtensorModule.reveal_mechanism_weights', (o) =>
-        client.revealWeights({ signer, netuid: input.netuid }, o),
-      );
-      const c = r.commit;
-      ctx.out.result(
-        {
-          netuid: input.netuid,
-          hotkey: hotpub.ss58Address,
-          commit_hash: c.commitHash,
-          uids: c.uids,
-          weights: c.values,
-          salt: c.salt,
-          version_key: c.versionKey,
-          extrinsic: extrinsicJson(r),
-        },
-        () => `Revealed ${c.commitHash} on subnet ${input.netuid} (${includedLine(r)})`,
-      );
-      return;
-    }
-    const salt = parseU16List(saltList as string[], ctx.flags.spelling('salt'));
-    const { uids, weights: values } = sdk.convertWeightsAndUidsForEmit(input.uids, input.weights);
-    const versionKey = input.versionKey ?? BigInt(sdk.VERSION_AS_INT);
-    const hash = sdk.commitHash({
-      hotkey: signer.publicKey,
-      netuid: input.netuid,
-      mechid: 0,
-      uids,
-      values,
-      salt,
-      versionKey,
-    });
-    const call = {
-      type: 'SubtensorModule',
-      value: {
-        type: 'reveal_mechanism_weights',
-        value: { netuid: input.netuid, mecid: 0, uids, values, salt, version_key: versionKey },
-      },
-    } as RuntimeCall;
+    const values =
+      'uids' in input
+        ? {
+            explicit: {
+              uids: input.uids,
+              weights: input.weights,
+              salt: parseU16List(saltList as string[], ctx.flags.spelling('salt')),
+              ...(input.versionKey !== undefined ? { versionKey: input.versionKey } : {}),
+            },
+          }
+        : {};
     const r = await ctx.submit('SubtensorModule.reveal_mechanism_weights', (o) =>
-      client.submit({ signer, call }, o),
+      client.revealWeights({ signer, netuid: input.netuid, ...values }, o),
     );
-    // The commit is revealed: drop its stored copy, if this machine made it.
-    await (await client.commitStore()).remove(
-      hotpub.ss58Address,
-      client.genesisHash,
-      hash as HexString,
-    );
+    const c = r.commit;
     ctx.out.result(
       {
         netuid: input.netuid,
         hotkey: hotpub.ss58Address,
-        commit_hash: hash,
-        uids,
-        weights: values,
-        salt,
-        version_key: versionKey,
+        commit_hash: c.commitHash,
+        uids: c.uids,
+        weights: c.values,
+        salt: c.salt,
+        version_key: c.versionKey,
         extrinsic: extrinsicJson(r),
       },
-      () => `Revealed weights on subnet ${input.netuid} (${includedLine(r)})`,
+      () =>
+        explicit
+          ? `Revealed weights on subnet ${input.netuid} (${includedLine(r)})`
+          : `Revealed ${c.commitHash} on subnet ${input.netuid} (${includedLine(r)})`,
     );
   },
 });

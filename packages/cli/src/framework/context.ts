@@ -4,7 +4,6 @@
  * the command ends). Reusable by any command group; the SDK is imported on first use so commands
  * that never touch it stay fast.
  */
-import { connect as netConnect } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -25,8 +24,8 @@ import { parseFloatIn } from './values.js';
 
 /** The network used when neither a flag, the config file nor the environment names one. */
 export const DEFAULT_CLI_NETWORK = 'local';
-/** How long the first TCP connection to the node may take. */
-export const REACH_TIMEOUT_MS = 5_000;
+/** How long the node's WebSocket may take to open (a refused connection fails at once). */
+export const OPEN_TIMEOUT_MS = 5_000;
 
 /** Which wallet a command uses. */
 export interface WalletSettings {
@@ -284,16 +283,18 @@ export class Context {
 
   async #connect(): Promise<SubtensorClient> {
     const { url } = await this.endpoint();
-    await reach(url);
-    const { connect } = await import('@taoscript/sdk');
+    const { connect, NodeUnreachableError } = await import('@taoscript/sdk');
     try {
       return await connect({
         chainEndpoint: url,
         env: {},
         timeoutMs: 30_000,
+        openTimeoutMs: OPEN_TIMEOUT_MS,
         commits: join(this.home, '.bittensor', 'weight-commits'),
       });
     } catch (err) {
+      if (err instanceof NodeUnreachableError)
+        throw new CliError('UNREACHABLE', err.shortMessage, [], err);
       throw new CliError(
         'UNREACHABLE',
         `cannot connect to the node at ${url}: ${(err as Error).message}`,
@@ -305,9 +306,8 @@ export class Context {
 
   /** Checks that a subnet exists (CliError naming it otherwise). */
   async requireSubnet(netuid: number): Promise<void> {
-    const { SubtensorStorage } = await import('@taoscript/chain-types');
     const client = await this.client();
-    if (!(await client.query(SubtensorStorage.NetworksAdded, [netuid])))
+    if (!(await client.subnetExists(netuid)))
       throw new CliError('SUBNET_NOT_FOUND', `subnet ${netuid} does not exist on ${client.url}`);
   }
 
@@ -353,24 +353,4 @@ export class Context {
       // It never connected; nothing to close.
     }
   }
-}
-
-/** Fails fast with a clear line when nothing listens at `url` (the client would retry for 30 s). */
-export async function reach(url: string): Promise<void> {
-  const u = new URL(url);
-  const port = u.port !== '' ? Number(u.port) : u.protocol === 'wss:' ? 443 : 80;
-  const host = u.hostname.replace(/^\[|\]$/g, '');
-  await new Promise<void>((resolve, reject) => {
-    const socket = netConnect({ host, port });
-    const fail = (reason: string) => {
-      socket.destroy();
-      reject(new CliError('UNREACHABLE', `cannot reach the node at ${url}: ${reason}`));
-    };
-    socket.setTimeout(REACH_TIMEOUT_MS, () => fail(`no answer within ${REACH_TIMEOUT_MS} ms`));
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve();
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
-  });
 }

@@ -130,6 +130,7 @@ interface ErrorLike {
   details?: unknown;
   qualifiedName?: unknown;
   path?: unknown;
+  viaSudo?: unknown;
   cause?: unknown;
 }
 
@@ -186,13 +187,10 @@ export function reportError(err: unknown): Reported {
     }
     case 'ExtrinsicFailedError': {
       const q = str(e.qualifiedName) ?? code;
-      const sentence = dispatchSentence(q, code);
-      return {
-        exit: EXIT_FAILURE,
-        code,
-        message: `${q}: ${sentence ?? 'the extrinsic failed'}`,
-        details,
-      };
+      const sentence =
+        dispatchSentence(q, code) ??
+        (e.viaSudo === true ? 'the call inside Sudo.sudo failed' : 'the extrinsic failed');
+      return { exit: EXIT_FAILURE, code, message: `${q}: ${sentence}`, details };
     }
     case 'TransactionInvalidError': {
       const reason = short.replace(/^the node rejected the transaction: /, '');
@@ -204,6 +202,7 @@ export function reportError(err: unknown): Reported {
       };
     }
     case 'ClientTimeoutError':
+    case 'NodeUnreachableError':
     case 'RpcFailedError':
     case 'ChainTypeMismatchError':
     case 'PreconditionError':

@@ -12,13 +12,18 @@ import type {
   AxonInfo,
   DispatchError,
   DynamicInfo,
+  RootClaimTypeEnum,
+  RuntimeCall,
   SimSwapResult,
   StakeInfo,
   StorageItem,
   SubnetHyperparamsV2,
+  SubnetIdentityV3,
+  SubnetPrice,
 } from '@taoscript/chain-types';
 import { SystemEvents, u64 } from '@taoscript/chain-types';
 import {
+  bytesEqual,
   concatBytes,
   decodeExact,
   fromHex,
@@ -34,21 +39,26 @@ import { VERSION_AS_INT } from '../synapse/version.js';
 import {
   accountBytes,
   commitHash as computeCommitHash,
+  GLOBAL_MAX_SUBNET_COUNT,
+  MAX_COMMIT_VECTOR_LENGTH,
   randomSalt,
   storageIndex,
   versionKeyOf,
 } from '../weights/commit-hash.js';
 import { convertWeightsAndUidsForEmit } from '../weights/convert.js';
+import type { PendingCommit } from '../weights/pending-commit.js';
 import { type ItemCheck, MetadataCompat, parseMetadata } from './compat.js';
 import {
   ChainTypeMismatchError,
   describeDispatchError,
   ExtrinsicFailedError,
+  NodeUnreachableError,
   PreconditionError,
   RpcFailedError,
   TransactionInvalidError,
 } from './errors.js';
 import { type ChainEvent, EventDecoder } from './events.js';
+import { findHyperparameter, hyperparameterArgs } from './hyperparams.js';
 import { parseIp } from './ip.js';
 import { checkSdkItems, SDK_STORAGE } from './items.js';
 import { type ResolvedNetworkName, resolveNetwork } from './network.js';
@@ -59,27 +69,47 @@ import type {
   BlockRef,
   BurnedRegisterParameters,
   BurnedRegisterReturnType,
+  ClaimRootParameters,
+  ClaimRootReturnType,
   CommitStore,
   CommitWeightsParameters,
   CommitWeightsReturnType,
   ConnectParameters,
   ExtrinsicOptions,
   ExtrinsicResult,
+  HyperparameterOrigin,
   MoveStakeParameters,
   MoveStakeReturnType,
+  PreviewSetHyperparameterParameters,
+  PreviewSetHyperparameterReturnType,
   ReadOptions,
+  RegisterNetworkParameters,
+  RegisterNetworkReturnType,
   RemoveStakeParameters,
   RemoveStakeReturnType,
   RevealWeightsParameters,
   RevealWeightsReturnType,
   ServeAxonParameters,
   ServeAxonReturnType,
+  SetHyperparameterParameters,
+  SetHyperparameterReturnType,
+  SetRootClaimTypeParameters,
+  SetRootClaimTypeReturnType,
+  SetTakeParameters,
+  SetTakeReturnType,
   SetWeightsParameters,
   SetWeightsReturnType,
   Signer,
   StakeLimit,
   StakePreview,
+  StartCallParameters,
+  StartCallReturnType,
   SubmitParameters,
+  SubnetIdentity,
+  SudoParameters,
+  SudoReturnType,
+  SwapStakeParameters,
+  SwapStakeReturnType,
   TransferParameters,
   TransferReturnType,
   TransferStakeParameters,
@@ -103,6 +133,14 @@ import {
 export const DEFAULT_PERIOD = 128;
 /** Default price tolerance of limit (safe) staking, as a fraction (0.5 %). */
 export const DEFAULT_RATE_TOLERANCE = 0.005;
+/** Default time the WebSocket may take to open before `connect` gives up. */
+export const DEFAULT_OPEN_TIMEOUT_MS = 10_000;
+/** Subnets one `claim_root` may name (subtensor's `MAX_SUBNET_CLAIMS`). */
+export const MAX_SUBNET_CLAIMS = 5;
+/** Longest coldkey list of one `getStakeInfoForColdkeys` call. */
+export const MAX_COLDKEYS_PER_QUERY = 1024;
+/** Longest value of one subnet identity field, in bytes (subtensor's largest limit). */
+export const MAX_IDENTITY_FIELD_BYTES = 1024;
 
 /**
  * What `connect` needs from its host, which differs between Node and a browser: the WebSocket
@@ -127,6 +165,10 @@ export async function connectWith(
   if (typeof p !== 'object' || p === null) throw new TypeError('expected connect options');
   const timeoutMs = p.timeoutMs ?? 30_000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError('timeoutMs must be > 0');
+  const openMs = p.openTimeoutMs ?? DEFAULT_OPEN_TIMEOUT_MS;
+  if (typeof openMs !== 'number' || !Number.isFinite(openMs) || openMs <= 0)
+    throw new RangeError('openTimeoutMs must be > 0');
+  const openTimeoutMs = Math.min(openMs, timeoutMs);
   const store = p.commits;
   if (
     typeof store === 'string' ? store.trim() === '' : store !== undefined && !isCommitStore(store)
@@ -137,6 +179,12 @@ export async function connectWith(
   let provider = p.provider;
   if (provider !== undefined && typeof provider !== 'function')
     throw new TypeError('provider must be a JSON-RPC provider function');
+  // Rejects at the first failed attempt to open the socket (papi would retry until the deadline).
+  let unreachable: Promise<never> | undefined;
+  // Sockets made before the first open: papi leaves one that timed out connecting, so a failed
+  // connect closes them itself (or they would keep the process alive).
+  const opening = new Set<SocketLike>();
+  let tracking = true;
   if (!provider) {
     const r = resolveNetwork({
       ...(p.network !== undefined ? { network: p.network } : {}),
@@ -145,9 +193,37 @@ export async function connectWith(
     });
     url = r.url;
     network = r.network;
+    const endpoint = url;
+    let settled = false;
+    let refuse: (reason: string, cause?: unknown) => void = () => {};
+    unreachable = new Promise<never>((_, reject) => {
+      refuse = (reason, cause) => {
+        if (settled) return;
+        settled = true;
+        reject(new NodeUnreachableError(endpoint, reason, cause));
+      };
+    });
+    unreachable.catch(() => {});
+    const Base = (await host.webSocket()) as SocketClass;
+    if (typeof Base !== 'function') throw new TypeError('the host gave no WebSocket class');
     provider = getWsProvider(url, {
-      websocketClass: (await host.webSocket()) as never,
-      timeout: timeoutMs,
+      websocketClass: class extends Base {
+        constructor(address: string, protocols?: string | string[]) {
+          super(address, protocols);
+          if (tracking) opening.add(this);
+        }
+      } as never,
+      timeout: openTimeoutMs,
+      logger: (e) => {
+        if (settled) return;
+        const type = String(e.type);
+        if (type === 'CONNECTED') settled = true;
+        else if (type === 'ERROR') {
+          const ev = (e as { error?: unknown }).error;
+          refuse(socketFailure(ev), ev);
+        } else if (type === 'TIMEOUT') refuse(`no WebSocket handshake within ${openTimeoutMs} ms`);
+        else if (type === 'CLOSE') refuse('the connection closed before the WebSocket opened');
+      },
     });
   }
   const papi = createClient(provider);
@@ -160,7 +236,15 @@ export async function connectWith(
       ]);
       return { metadata, spec };
     })();
-    const { metadata, spec } = await deadline(ready, timeoutMs, `connecting to ${url}`, p.signal);
+    ready.catch(() => {});
+    const { metadata, spec } = await deadline(
+      unreachable ? Promise.race([ready, unreachable]) : ready,
+      timeoutMs,
+      `connecting to ${url}`,
+      p.signal,
+    );
+    tracking = false;
+    opening.clear();
     const compat = new MetadataCompat(parseMetadata(metadata));
     const prefix = (spec.properties as { ss58Format?: unknown } | undefined)?.ss58Format;
     return new SubtensorClient({
@@ -175,8 +259,31 @@ export async function connectWith(
     });
   } catch (err) {
     papi.destroy();
+    for (const socket of opening) {
+      if (socket.readyState !== 0) continue; // only CONNECTING ones are left behind
+      socket.addEventListener('error', () => {}); // closing one that is connecting reports it
+      socket.close();
+    }
     throw err;
   }
+}
+
+/** What `connect` needs of a WebSocket (the platform's or the `ws` package's). */
+interface SocketLike {
+  readonly readyState: number;
+  close(): void;
+  addEventListener(type: 'error', listener: () => void): void;
+}
+type SocketClass = new (address: string, protocols?: string | string[]) => SocketLike;
+
+/** A socket error event's reason: the Node error code (`ECONNREFUSED`) or its message. */
+function socketFailure(ev: unknown): string {
+  const e = ev as { error?: { code?: unknown; message?: unknown }; message?: unknown } | undefined;
+  const code = e?.error?.code;
+  if (typeof code === 'string' && code !== '') return code;
+  const message = e?.message ?? e?.error?.message;
+  if (typeof message === 'string' && message !== '') return message.slice(0, 200);
+  return 'the connection failed';
 }
 
 function isCommitStore(x: unknown): x is CommitStore {
@@ -549,6 +656,106 @@ export class SubtensorClient {
     } satisfies StakePreview;
   }
 
+  /** Whether subnet `netuid` exists (`NetworksAdded`). */
+  async subnetExists(netuid: number, opts: ReadOptions = {}): Promise<boolean> {
+    return this.query(SDK_STORAGE.NetworksAdded, [netuidOf(netuid)], opts);
+  }
+
+  /** Every subnet's spot alpha price (rao per alpha ×1e9) by netuid (`current_alpha_price_all`). */
+  async getAlphaPrices(opts: ReadOptions = {}): Promise<Map<number, bigint>> {
+    const all = await this.runtimeApi<SubnetPrice[]>(
+      'SwapRuntimeApi',
+      'current_alpha_price_all',
+      [],
+      opts,
+    );
+    return new Map(all.map((p) => [p.netuid, p.price]));
+  }
+
+  /**
+   * The origin/destination price ratio a `swap_stake_limit` compares its limit with
+   * (`price(origin) · 1e9 / price(destination)`; 0 when the destination has no price).
+   */
+  async swapPriceRatio(
+    originNetuid: number,
+    destinationNetuid: number,
+    opts: ReadOptions = {},
+  ): Promise<bigint> {
+    const at = await this.#hash(opts.at);
+    const [origin, destination] = await Promise.all([
+      this.alphaPrice(netuidOf(originNetuid, 'originNetuid'), { at }),
+      this.alphaPrice(netuidOf(destinationNetuid, 'destinationNetuid'), { at }),
+    ]);
+    return destination === 0n ? 0n : (origin * PRICE_SCALE) / destination;
+  }
+
+  /** Every stake position of a coldkey (`get_stake_info_for_coldkey`). */
+  async getStakeInfoForColdkey(coldkey: AccountLike, opts: ReadOptions = {}): Promise<StakeInfo[]> {
+    return this.runtimeApi(
+      'StakeInfoRuntimeApi',
+      'get_stake_info_for_coldkey',
+      [accountBytes(coldkey, 'coldkey')],
+      opts,
+    );
+  }
+
+  /**
+   * Every stake position of several coldkeys in one call (`get_stake_info_for_coldkeys`), keyed
+   * by the coldkeys' SS58 addresses on this chain.
+   */
+  async getStakeInfoForColdkeys(
+    coldkeys: readonly AccountLike[],
+    opts: ReadOptions = {},
+  ): Promise<Map<string, StakeInfo[]>> {
+    if (!Array.isArray(coldkeys)) throw new TypeError('coldkeys must be an array');
+    if (coldkeys.length > MAX_COLDKEYS_PER_QUERY)
+      throw new RangeError(`at most ${MAX_COLDKEYS_PER_QUERY} coldkeys per call`);
+    const keys = coldkeys.map((k, i) => accountBytes(k, `coldkeys[${i}]`));
+    const r = await this.runtimeApi<[Uint8Array, StakeInfo[]][]>(
+      'StakeInfoRuntimeApi',
+      'get_stake_info_for_coldkeys',
+      [keys],
+      opts,
+    );
+    return new Map(r.map(([k, v]) => [this.address(k), v]));
+  }
+
+  /** What registering a new subnet locks now, in rao (`get_network_registration_cost`). */
+  async getNetworkRegistrationCost(opts: ReadOptions = {}): Promise<bigint> {
+    return this.runtimeApi(
+      'SubnetRegistrationRuntimeApi',
+      'get_network_registration_cost',
+      [],
+      opts,
+    );
+  }
+
+  /** What registering a neuron on `netuid` burns now, in rao (`Burn`). */
+  async getNeuronRegistrationCost(netuid: number, opts: ReadOptions = {}): Promise<bigint> {
+    return this.query(SDK_STORAGE.Burn, [netuidOf(netuid)], opts);
+  }
+
+  /** A hotkey's delegate take as a u16 fraction of 65535 (`Delegates`; the default if unset). */
+  async getDelegateTake(hotkey: AccountLike, opts: ReadOptions = {}): Promise<number> {
+    return this.query(SDK_STORAGE.Delegates, [accountBytes(hotkey, 'hotkey')], opts);
+  }
+
+  /** The chain's sudo key (`Sudo.Key`), if it has one. */
+  async getSudoKey(opts: ReadOptions = {}): Promise<Uint8Array | undefined> {
+    return this.query(SDK_STORAGE.SudoKey, [], opts);
+  }
+
+  /** The coldkey owning `netuid` (`SubnetOwner`); undefined when the subnet does not exist. */
+  async getSubnetOwner(netuid: number, opts: ReadOptions = {}): Promise<Uint8Array | undefined> {
+    const n = netuidOf(netuid);
+    const at = await this.#hash(opts.at);
+    const [exists, owner] = await Promise.all([
+      this.subnetExists(n, { at }),
+      this.query(SDK_STORAGE.SubnetOwner, [n], { at }),
+    ]);
+    return exists ? owner : undefined;
+  }
+
   /** The block's events (`System.Events`), decoded. */
   async getEvents(opts: ReadOptions = {}): Promise<ChainEvent[]> {
     const raw = await this.#rawStorage(toHex(SystemEvents.key()), await this.#hash(opts.at));
@@ -824,7 +1031,7 @@ export class SubtensorClient {
         'COMMIT_REVEAL_ENABLED',
         `subnet ${w.netuid} uses commit-reveal; use commitWeights and revealWeights`,
       );
-    const r = await this.#submit(
+    const r = await this.#hotkeySubmit(
       this.#encodeCall('SubtensorModule', 'set_mechanism_weights', {
         netuid: w.netuid,
         mecid: w.mechid,
@@ -886,7 +1093,7 @@ export class SubtensorClient {
     });
     let r: ExtrinsicResult;
     try {
-      r = await this.#submit(call, w.signer, { ...o, raiseError: false });
+      r = await this.#hotkeySubmit(call, w.signer, { ...o, raiseError: false });
     } catch (err) {
       await store.remove(hotkey, this.genesisHash, hash);
       throw err;
@@ -898,9 +1105,13 @@ export class SubtensorClient {
   }
 
   /**
-   * Reveals a stored commit (`reveal_mechanism_weights`) and forgets it once revealed.
+   * Reveals weights (`reveal_mechanism_weights`): a stored commit (the oldest of this subnet and
+   * mechanism, or `commitHash`), forgotten once revealed; or, with `explicit`, the committed uids,
+   * float weights and salt given again (converted as at commit time), dropping a stored copy of
+   * that commit if this machine has one.
    * @example
    * await client.revealWeights({ signer: hotkey, netuid: 1 });
+   * await client.revealWeights({ signer: hotkey, netuid: 1, explicit: { uids: [0], weights: [1], salt: [1, 2] } });
    */
   async revealWeights(
     p: RevealWeightsParameters,
@@ -911,21 +1122,37 @@ export class SubtensorClient {
     const netuid = netuidOf(p.netuid);
     const mechid = p.mechid ?? 0;
     storageIndex(netuid, mechid);
-    const store = await this.commitStore();
-    const pending = (await store.list(signer.publicKey)).filter(
-      (c) =>
-        c.genesisHash === this.genesisHash &&
-        c.netuid === netuid &&
-        c.mechid === mechid &&
-        (p.commitHash === undefined || c.commitHash === p.commitHash),
-    );
-    const commit = pending[0];
-    if (!commit)
-      throw new PreconditionError(
-        'NO_PENDING_COMMIT',
-        `no stored commit for ${this.address(signer.publicKey)} on subnet ${netuid} (mechanism ${mechid})`,
+    let commit: PendingCommit;
+    let store: CommitStore | undefined;
+    if (p.explicit !== undefined) {
+      if (p.commitHash !== undefined)
+        throw new TypeError('pass commitHash or explicit weights, not both');
+      commit = this.#explicitCommit(signer, netuid, mechid, p.explicit);
+      // The store is optional here (a browser may have none): it may hold a copy to drop.
+      store = await this.commitStore().catch(() => undefined);
+      const hash = commit.commitHash;
+      const stored = (await store?.list(signer.publicKey))?.find(
+        (c) => c.genesisHash === this.genesisHash && c.commitHash === hash,
       );
-    const r = await this.#submit(
+      if (stored) commit = stored;
+    } else {
+      store = await this.commitStore();
+      const pending = (await store.list(signer.publicKey)).filter(
+        (c) =>
+          c.genesisHash === this.genesisHash &&
+          c.netuid === netuid &&
+          c.mechid === mechid &&
+          (p.commitHash === undefined || c.commitHash === p.commitHash),
+      );
+      const found = pending[0];
+      if (!found)
+        throw new PreconditionError(
+          'NO_PENDING_COMMIT',
+          `no stored commit for ${this.address(signer.publicKey)} on subnet ${netuid} (mechanism ${mechid})`,
+        );
+      commit = found;
+    }
+    const r = await this.#hotkeySubmit(
       this.#encodeCall('SubtensorModule', 'reveal_mechanism_weights', {
         netuid,
         mecid: mechid,
@@ -937,21 +1164,99 @@ export class SubtensorClient {
       signer,
       { ...o, raiseError: false },
     );
-    if (r.ok || r.error.code === 'ExpiredWeightCommit')
+    if (store && (r.ok || r.error.code === 'ExpiredWeightCommit'))
       await store.remove(commit.hotkey, commit.genesisHash, commit.commitHash);
     if (!r.ok && o.raiseError) throw r.error;
     return { ...r, commit };
   }
 
-  async #limitPrice(netuid: number, limit: StakeLimit, sign: 1 | -1): Promise<bigint> {
+  /** The commit that explicit reveal values stand for (checked, converted, hashed). */
+  #explicitCommit(
+    signer: Signer,
+    netuid: number,
+    mechid: number,
+    e: NonNullable<RevealWeightsParameters['explicit']>,
+  ): PendingCommit {
+    if (typeof e !== 'object' || e === null) throw new TypeError('explicit must be an object');
+    const { uids, weights } = convertWeightsAndUidsForEmit(
+      e.uids,
+      e.weights,
+      e.dtype !== undefined ? { dtype: e.dtype } : {},
+    );
+    if (!Array.isArray(e.salt)) throw new TypeError('explicit.salt must be an array of u16');
+    if (e.salt.length > MAX_COMMIT_VECTOR_LENGTH)
+      throw new RangeError(`explicit.salt has more than ${MAX_COMMIT_VECTOR_LENGTH} values`);
+    const salt = e.salt.map((x, i) => u16Of(x, `explicit.salt[${i}]`));
+    const versionKey = versionKeyOf(e.versionKey ?? VERSION_AS_INT);
+    const commitHash = computeCommitHash({
+      hotkey: signer.publicKey,
+      netuid,
+      mechid,
+      uids,
+      values: weights,
+      salt,
+      versionKey,
+    });
+    return {
+      hotkey: this.address(signer.publicKey),
+      netuid,
+      mechid,
+      commitHash,
+      uids,
+      values: weights,
+      salt,
+      versionKey,
+      genesisHash: this.genesisHash,
+      block: 0,
+    };
+  }
+
+  /**
+   * `#submit` for hotkey-signed calls: the pool's `Invalid.Payment` (the hotkey's account holds
+   * nothing to pay with) becomes a PreconditionError saying so.
+   */
+  async #hotkeySubmit(
+    call: Uint8Array,
+    signer: Signer,
+    o: ExtrinsicOptions,
+  ): Promise<ExtrinsicResult> {
+    try {
+      return await this.#submit(call, signer, o);
+    } catch (err) {
+      if (!(err instanceof TransactionInvalidError) || !/Payment/.test(err.shortMessage)) throw err;
+      const who = this.address(signer.publicKey);
+      const free = await this.getBalance(signer.publicKey).catch(() => undefined);
+      const has =
+        free === undefined || free === 0n
+          ? 'its account holds no balance'
+          : `its free balance (${free} rao) does not cover the fee`;
+      throw new PreconditionError(
+        'HOTKEY_CANNOT_PAY',
+        `hotkey ${who} cannot pay for the transaction: ${has} (the pool answered Invalid.Payment); transfer some TAO to it first`,
+        undefined,
+        err,
+      );
+    }
+  }
+
+  /** The limit price of `limit`: its explicit price, or `current()` moved by its tolerance. */
+  async #limitPrice(
+    limit: StakeLimit,
+    sign: 1 | -1,
+    current: () => Promise<bigint>,
+  ): Promise<bigint> {
     if (typeof limit !== 'object' || limit === null) throw new TypeError('limit must be an object');
+    if (limit.allowPartial !== undefined && typeof limit.allowPartial !== 'boolean')
+      throw new TypeError('limit.allowPartial must be a boolean');
     if (limit.price !== undefined) {
+      if (limit.tolerance !== undefined)
+        throw new TypeError('limit takes a price or a tolerance, not both');
       if (typeof limit.price !== 'bigint' || limit.price < 0n || limit.price > U64_MAX)
         throw new RangeError('limit.price must be a u64 bigint');
       return limit.price;
     }
     const tol = toleranceOf(limit.tolerance ?? DEFAULT_RATE_TOLERANCE, sign === 1 ? 100 : 1);
-    return applyTolerance(await this.alphaPrice(netuid), tol, sign);
+    return applyTolerance(await current(), tol, sign);
   }
 
   /**
@@ -973,7 +1278,7 @@ export class SubtensorClient {
       return { ...r, limitPrice: undefined };
     }
     this.#require(this.compat.call('SubtensorModule', 'add_stake_limit'));
-    const limitPrice = await this.#limitPrice(netuid, p.limit, 1);
+    const limitPrice = await this.#limitPrice(p.limit, 1, () => this.alphaPrice(netuid));
     const r = await this.#submit(
       this.#encodeCall('SubtensorModule', 'add_stake_limit', {
         hotkey,
@@ -1013,7 +1318,7 @@ export class SubtensorClient {
       return { ...r, limitPrice: undefined };
     }
     this.#require(this.compat.call('SubtensorModule', 'remove_stake_limit'));
-    const limitPrice = await this.#limitPrice(netuid, p.limit, -1);
+    const limitPrice = await this.#limitPrice(p.limit, -1, () => this.alphaPrice(netuid));
     const r = await this.#submit(
       this.#encodeCall('SubtensorModule', 'remove_stake_limit', {
         hotkey,
@@ -1054,6 +1359,364 @@ export class SubtensorClient {
     };
     return this.#submit(this.#encodeCall('SubtensorModule', 'transfer_stake', args), p.signer, o);
   }
+
+  /**
+   * Swaps alpha of one hotkey from one subnet to another (`swap_stake`; the chain caps `amount`
+   * at the stake held); with `limit`,
+   * `swap_stake_limit` with a lowest origin/destination price ratio of `ratio · (1 − tolerance)`
+   * (or the given ratio).
+   * @example
+   * await client.swapStake({ signer: coldkey, hotkey, originNetuid: 1, destinationNetuid: 2, amount: 10n ** 9n, limit: { tolerance: 0.01 } });
+   */
+  async swapStake(p: SwapStakeParameters, o: ExtrinsicOptions = {}): Promise<SwapStakeReturnType> {
+    const hotkey = accountBytes(p?.hotkey, 'hotkey');
+    const origin = netuidOf(p.originNetuid, 'originNetuid');
+    const destination = netuidOf(p.destinationNetuid, 'destinationNetuid');
+    if (origin === destination)
+      throw new RangeError(
+        'originNetuid and destinationNetuid must differ (moveStake moves within a subnet)',
+      );
+    const amount = amountOf(p.amount);
+    const args = {
+      hotkey,
+      origin_netuid: origin,
+      destination_netuid: destination,
+      alpha_amount: amount,
+    };
+    if (p.limit === undefined) {
+      const r = await this.#submit(
+        this.#encodeCall('SubtensorModule', 'swap_stake', args),
+        p.signer,
+        o,
+      );
+      return { ...r, limitPrice: undefined };
+    }
+    this.#require(this.compat.call('SubtensorModule', 'swap_stake_limit'));
+    const limitPrice = await this.#limitPrice(p.limit, -1, () =>
+      this.swapPriceRatio(origin, destination),
+    );
+    const r = await this.#submit(
+      this.#encodeCall('SubtensorModule', 'swap_stake_limit', {
+        ...args,
+        limit_price: limitPrice,
+        allow_partial: p.limit.allowPartial ?? false,
+      }),
+      p.signer,
+      o,
+    );
+    return { ...r, limitPrice };
+  }
+
+  /**
+   * Registers a new subnet owned by the signing coldkey with `hotkey` as owner hotkey
+   * (`register_network`, or `register_network_with_identity` with an identity); resolves with the
+   * new netuid (`NetworkAdded`) and the TAO locked for it.
+   * @example
+   * const { netuid, lockCost } = await client.registerNetwork({ signer: coldkey, hotkey, identity: { subnetName: 'apex' } });
+   */
+  async registerNetwork(
+    p: RegisterNetworkParameters,
+    o: ExtrinsicOptions = {},
+  ): Promise<RegisterNetworkReturnType> {
+    const hotkey = accountBytes(p?.hotkey, 'hotkey');
+    const call =
+      p.identity === undefined
+        ? this.#encodeCall('SubtensorModule', 'register_network', { hotkey })
+        : this.#encodeCall('SubtensorModule', 'register_network_with_identity', {
+            hotkey,
+            identity: identityOf(p.identity),
+          });
+    const r = await this.#submit(call, p.signer, o);
+    if (!r.ok) return { ...r, netuid: undefined, lockCost: undefined };
+    const ev = r.events.find((e) => e.pallet === 'SubtensorModule' && e.name === 'NetworkAdded');
+    const added = ev?.event;
+    const netuid =
+      added?.type === 'SubtensorModule' && added.value.type === 'NetworkAdded'
+        ? (added.value.value[0] as number)
+        : undefined;
+    const lockCost =
+      netuid === undefined || !this.compat.storage(SDK_STORAGE.SubnetLocked).ok
+        ? undefined
+        : await this.query(SDK_STORAGE.SubnetLocked, [netuid], { at: r.blockHash });
+    return { ...r, netuid, lockCost };
+  }
+
+  /**
+   * Starts a subnet's emissions (`start_call`), signed by its owner's coldkey.
+   * @example
+   * await client.startCall({ signer: ownerColdkey, netuid: 2 });
+   */
+  async startCall(p: StartCallParameters, o: ExtrinsicOptions = {}): Promise<StartCallReturnType> {
+    const netuid = netuidOf(p?.netuid);
+    const r = await this.#submit(
+      this.#encodeCall('SubtensorModule', 'start_call', { netuid }),
+      p.signer,
+      o,
+    );
+    const ev = r.ok
+      ? r.events.find(
+          (e) => e.pallet === 'SubtensorModule' && e.name === 'FirstEmissionBlockNumberSet',
+        )?.event
+      : undefined;
+    const firstEmissionBlock =
+      ev?.type === 'SubtensorModule' && ev.value.type === 'FirstEmissionBlockNumberSet'
+        ? (ev.value.value[1] as bigint)
+        : undefined;
+    return { ...r, firstEmissionBlock };
+  }
+
+  /**
+   * Sets how the signing coldkey's root dividends are claimed (`set_root_claim_type`): swapped to
+   * TAO (`Swap`), kept as alpha (`Keep`), or kept only on `netuids` (`KeepSubnets`).
+   * @example
+   * await client.setRootClaimType({ signer: coldkey, claimType: 'KeepSubnets', netuids: [1, 2] });
+   */
+  async setRootClaimType(
+    p: SetRootClaimTypeParameters,
+    o: ExtrinsicOptions = {},
+  ): Promise<SetRootClaimTypeReturnType> {
+    const type = p?.claimType;
+    if (type !== 'Swap' && type !== 'Keep' && type !== 'KeepSubnets')
+      throw new RangeError(`claimType must be Swap, Keep or KeepSubnets, got ${String(type)}`);
+    let claimType: RootClaimTypeEnum;
+    if (type === 'KeepSubnets') {
+      if (p.netuids === undefined) throw new TypeError('KeepSubnets needs netuids');
+      claimType = { type, value: { subnets: netuidSet(p.netuids, GLOBAL_MAX_SUBNET_COUNT) } };
+    } else {
+      if (p.netuids !== undefined) throw new TypeError('netuids go only with KeepSubnets');
+      claimType = { type };
+    }
+    const r = await this.#submit(
+      this.#encodeCall('SubtensorModule', 'set_root_claim_type', {
+        new_root_claim_type: claimType,
+      }),
+      p.signer,
+      o,
+    );
+    return { ...r, claimType };
+  }
+
+  /**
+   * Claims the signing coldkey's pending root dividends on 1 to 5 subnets now (`claim_root`).
+   * @example
+   * const { claimed } = await client.claimRoot({ signer: coldkey, netuids: [1, 2] });
+   */
+  async claimRoot(p: ClaimRootParameters, o: ExtrinsicOptions = {}): Promise<ClaimRootReturnType> {
+    if (typeof p !== 'object' || p === null) throw new TypeError('expected parameters');
+    const netuids = netuidSet(p.netuids, MAX_SUBNET_CLAIMS);
+    if (netuids.length === 0) throw new RangeError('netuids must name at least one subnet');
+    const r = await this.#submit(
+      this.#encodeCall('SubtensorModule', 'claim_root', { subnets: netuids }),
+      p.signer,
+      o,
+    );
+    const claimed = r.events.some(
+      (e) => e.pallet === 'SubtensorModule' && e.name === 'RootClaimed',
+    );
+    return { ...r, netuids, claimed };
+  }
+
+  /**
+   * Changes a hotkey's delegate take (u16 fraction of 65535), signed by its coldkey:
+   * `increase_take` or `decrease_take` as the current take (`Delegates`) requires.
+   * Refused with `TAKE_UNCHANGED` when the take already has that value.
+   * @example
+   * await client.setTake({ signer: coldkey, hotkey, take: 6553 }); // 10 %
+   */
+  async setTake(p: SetTakeParameters, o: ExtrinsicOptions = {}): Promise<SetTakeReturnType> {
+    const hotkey = accountBytes(p?.hotkey, 'hotkey');
+    const take = u16Of(p.take, 'take');
+    const signer = signerOf(p.signer);
+    const takeBefore = await this.getDelegateTake(hotkey);
+    if (takeBefore === take)
+      throw new PreconditionError(
+        'TAKE_UNCHANGED',
+        `the take of ${this.address(hotkey)} is already ${take}/65535`,
+      );
+    const call = take > takeBefore ? 'increase_take' : 'decrease_take';
+    const r = await this.#submit(
+      this.#encodeCall('SubtensorModule', call, { hotkey, take }),
+      signer,
+      o,
+    );
+    return { ...r, takeBefore, take, call };
+  }
+
+  /**
+   * Which AdminUtils setter `setHyperparameter` would send and how: directly as the subnet owner
+   * (setters owners may call), or through `Sudo.sudo` as the sudo key. Checks the name, value and
+   * netuid, and refuses (`NOT_SUDO`, `NOT_SUBNET_OWNER`) an account that may not set it.
+   * RPC: state_getStorage (`Sudo.Key`, `SubnetOwner`).
+   * @example
+   * (await client.previewSetHyperparameter({ account: alice.publicKey, netuid: 1, name: 'tempo', value: 50 })).via; // 'sudo'
+   */
+  async previewSetHyperparameter(
+    p: PreviewSetHyperparameterParameters,
+    opts: ReadOptions = {},
+  ): Promise<PreviewSetHyperparameterReturnType> {
+    if (typeof p !== 'object' || p === null) throw new TypeError('expected parameters');
+    const { name, param } = findHyperparameter(p.name);
+    const args = hyperparameterArgs(param, p.value);
+    if (param.subnet && p.netuid === undefined)
+      throw new RangeError(`${name} is set per subnet: netuid is required`);
+    if (!param.subnet && p.netuid !== undefined)
+      throw new RangeError(`${name} is chain-wide: it takes no netuid`);
+    const netuid = p.netuid === undefined ? undefined : netuidOf(p.netuid);
+    const account = accountBytes(p.account, 'account');
+    this.#require(this.compat.call('AdminUtils', param.call));
+    const at = await this.#hash(opts.at);
+    const [sudoKey, owner] = await Promise.all([
+      this.getSudoKey({ at }),
+      netuid === undefined ? undefined : this.getSubnetOwner(netuid, { at }),
+    ]);
+    const me = this.address(account);
+    const isSudo = sudoKey !== undefined && bytesEqual(sudoKey, account);
+    const isOwner = owner !== undefined && bytesEqual(owner, account);
+    let via: HyperparameterOrigin;
+    if (!param.root && isOwner) via = 'owner';
+    else if (isSudo) via = 'sudo';
+    else if (param.root)
+      throw new PreconditionError(
+        'NOT_SUDO',
+        `${name} can only be set by root, and ${me} is not the sudo key (${param.call} needs Sudo.sudo)`,
+      );
+    else
+      throw new PreconditionError(
+        'NOT_SUBNET_OWNER',
+        `${me} neither owns subnet ${netuid} nor is the sudo key, so it cannot set ${name}`,
+      );
+    return { name, param, call: `AdminUtils.${param.call}`, args, via };
+  }
+
+  /**
+   * Sets a hyperparameter with its AdminUtils setter (see {@link HYPERPARAMETERS}): signed by the
+   * subnet owner when the setter allows owners, else wrapped in `Sudo.sudo` for the sudo key. A
+   * failure of the call inside Sudo.sudo (its `Sudid` event) is returned as the same typed
+   * {@link ExtrinsicFailedError}, with `viaSudo` set.
+   * @example
+   * await client.setHyperparameter({ signer: ownerColdkey, netuid: 1, name: 'min_burn', value: 600_000n });
+   */
+  async setHyperparameter(
+    p: SetHyperparameterParameters,
+    o: ExtrinsicOptions = {},
+  ): Promise<SetHyperparameterReturnType> {
+    if (typeof p !== 'object' || p === null) throw new TypeError('expected parameters');
+    const signer = signerOf(p.signer);
+    const plan = await this.previewSetHyperparameter({
+      account: signer.publicKey,
+      name: p.name,
+      value: p.value,
+      ...(p.netuid !== undefined ? { netuid: p.netuid } : {}),
+    });
+    const args = { ...(p.netuid !== undefined ? { netuid: p.netuid } : {}), ...plan.args };
+    const r =
+      plan.via === 'sudo'
+        ? await this.#submitSudo(
+            { type: 'AdminUtils', value: { type: plan.param.call, value: args } } as RuntimeCall,
+            signer,
+            o,
+          )
+        : await this.#submit(this.#encodeCall('AdminUtils', plan.param.call, args), signer, o);
+    return { ...r, ...plan };
+  }
+
+  /**
+   * Submits `Sudo.sudo(call)` signed by the sudo key. The extrinsic succeeds even when the call
+   * inside fails; that failure (the `Sudid` event's error) is returned as `ok: false` with the
+   * decoded pallet error, `viaSudo` set.
+   * @example
+   * await client.sudo({ signer: alice, call: { type: 'AdminUtils', value: { type: 'sudo_set_tempo', value: { netuid: 1, tempo: 50 } } } });
+   */
+  async sudo(p: SudoParameters, o: ExtrinsicOptions = {}): Promise<SudoReturnType> {
+    const call = p?.call as { type?: unknown; value?: { type?: unknown } };
+    if (typeof call?.type !== 'string' || typeof call.value?.type !== 'string')
+      throw new TypeError('call must be { type: pallet, value: { type: call, value: args } }');
+    return this.#submitSudo(p.call, p.signer, o);
+  }
+
+  async #submitSudo(
+    call: RuntimeCall,
+    signer: Signer,
+    o: ExtrinsicOptions,
+  ): Promise<ExtrinsicResult> {
+    const inner = call as unknown as { type: string; value: { type: string } };
+    this.#require(this.compat.call(inner.type, inner.value.type));
+    const bytes = this.#encodeCall('Sudo', 'sudo', { call });
+    const r = await this.#submit(bytes, signer, { ...o, raiseError: false });
+    const out = r.ok ? this.#sudid(r) : r;
+    if (!out.ok && o.raiseError) throw out.error;
+    return out;
+  }
+
+  /** `r` as failed when its `Sudid` event carries an error. */
+  #sudid(r: ExtrinsicResult & { ok: true }): ExtrinsicResult {
+    const ev = r.events.find((e) => e.pallet === 'Sudo' && e.name === 'Sudid')?.event;
+    if (ev?.type !== 'Sudo' || ev.value.type !== 'Sudid') return r;
+    const result = ev.value.value.sudo_result;
+    if (result.type !== 'Err') return r;
+    const dispatchError = result.value as DispatchError;
+    const decoded = describeDispatchError(dispatchError, (pi, i) => this.compat.moduleError(pi, i));
+    const { ok: _, ...base } = r;
+    const error = new ExtrinsicFailedError(
+      decoded,
+      dispatchError,
+      {
+        blockHash: r.blockHash,
+        blockNumber: r.blockNumber,
+        extrinsicIndex: r.extrinsicIndex,
+        txHash: r.txHash,
+      },
+      { viaSudo: true },
+    );
+    return { ...base, ok: false, error };
+  }
+}
+
+const IDENTITY_FIELDS = {
+  subnetName: 'subnet_name',
+  githubRepo: 'github_repo',
+  subnetContact: 'subnet_contact',
+  subnetUrl: 'subnet_url',
+  discord: 'discord',
+  description: 'description',
+  logoUrl: 'logo_url',
+  additional: 'additional',
+} as const satisfies Record<keyof SubnetIdentity, keyof SubnetIdentityV3>;
+
+/** A subnet identity in the chain's form (missing fields empty), every field at most 1024 bytes. */
+function identityOf(x: unknown): SubnetIdentityV3 {
+  if (typeof x !== 'object' || x === null || Array.isArray(x))
+    throw new TypeError('identity must be an object');
+  for (const k of Object.keys(x))
+    if (!Object.hasOwn(IDENTITY_FIELDS, k))
+      throw new TypeError(`identity has no field ${k.slice(0, 40)}`);
+  const out = {} as Record<keyof SubnetIdentityV3, Uint8Array>;
+  for (const [k, field] of Object.entries(IDENTITY_FIELDS) as [
+    keyof SubnetIdentity,
+    keyof SubnetIdentityV3,
+  ][]) {
+    const v = (x as SubnetIdentity)[k];
+    let bytes: Uint8Array;
+    if (v === undefined) bytes = new Uint8Array();
+    else if (typeof v === 'string') bytes = new TextEncoder().encode(v);
+    else if (v instanceof Uint8Array) bytes = v.slice();
+    else throw new TypeError(`identity.${k} must be a string or bytes`);
+    if (bytes.length > MAX_IDENTITY_FIELD_BYTES)
+      throw new RangeError(
+        `identity.${k} is ${bytes.length} bytes; at most ${MAX_IDENTITY_FIELD_BYTES}`,
+      );
+    out[field] = bytes;
+  }
+  return out;
+}
+
+/** Distinct netuids, sorted (a `BTreeSet<NetUid>`), at most `max` of them. */
+function netuidSet(x: unknown, max: number): number[] {
+  if (!Array.isArray(x)) throw new TypeError('netuids must be an array of subnet ids');
+  if (x.length > max) throw new RangeError(`at most ${max} netuids, got ${x.length}`);
+  const set = new Set(x.map((n, i) => netuidOf(n, `netuids[${i}]`)));
+  if (set.size !== x.length) throw new RangeError('netuids has duplicates');
+  return [...set].sort((a, b) => a - b);
 }
 
 /** A readable name of a papi `TransactionValidityError` value. */

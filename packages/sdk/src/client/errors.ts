@@ -66,22 +66,33 @@ export class ExtrinsicFailedError extends BtError {
   readonly qualifiedName: string;
   readonly dispatchError: DispatchError | undefined;
   readonly location: ExtrinsicLocation;
+  /**
+   * The failure is of the call inside `Sudo.sudo` (reported by its `Sudid` event): the extrinsic
+   * itself was dispatched, and its fee paid.
+   */
+  readonly viaSudo: boolean;
 
   constructor(
     decoded: DecodedDispatchError,
     dispatchError: DispatchError | undefined,
     location: ExtrinsicLocation,
+    opts: { viaSudo?: boolean } = {},
   ) {
-    super(`${decoded.qualifiedName}: the extrinsic failed`, {
-      code: decoded.code,
-      meta: [
-        `block ${location.blockNumber} (${location.blockHash}), extrinsic ${location.extrinsicIndex}`,
-      ],
-    });
+    const viaSudo = opts.viaSudo === true;
+    super(
+      `${decoded.qualifiedName}: ${viaSudo ? 'the call inside Sudo.sudo failed' : 'the extrinsic failed'}`,
+      {
+        code: decoded.code,
+        meta: [
+          `block ${location.blockNumber} (${location.blockHash}), extrinsic ${location.extrinsicIndex}`,
+        ],
+      },
+    );
     this.pallet = decoded.pallet;
     this.qualifiedName = decoded.qualifiedName;
     this.dispatchError = dispatchError;
     this.location = location;
+    this.viaSudo = viaSudo;
   }
 }
 
@@ -126,8 +137,32 @@ export class ClientTimeoutError extends BtError {
 /** A precondition checked off-chain before submitting (hotkey not registered, CR on, ...). */
 export class PreconditionError extends BtError {
   override name = 'PreconditionError' as const;
-  constructor(code: string, shortMessage: string, meta?: string[]) {
-    super(shortMessage, { code, ...(meta ? { meta } : {}) });
+  constructor(code: string, shortMessage: string, meta?: string[], cause?: unknown) {
+    super(shortMessage, {
+      code,
+      ...(meta ? { meta } : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+  }
+}
+
+/**
+ * Nothing accepted a WebSocket connection at the endpoint (refused, unknown host, no handshake):
+ * `connect` gives up at the first failed attempt instead of retrying until its deadline.
+ */
+export class NodeUnreachableError extends BtError {
+  override name = 'NodeUnreachableError' as const;
+  /** The endpoint tried. */
+  readonly url: string;
+  /** Why, as the socket reported it (`ECONNREFUSED`, `ENOTFOUND`, …). */
+  readonly reason: string;
+  constructor(url: string, reason: string, cause?: unknown) {
+    super(`cannot reach the node at ${url}: ${reason}`, {
+      code: 'UNREACHABLE',
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.url = url;
+    this.reason = reason;
   }
 }
 

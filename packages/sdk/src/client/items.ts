@@ -6,6 +6,7 @@ import {
   type AnyShape,
   type StorageItem,
   SubtensorStorage,
+  Sudo,
   System,
   u64,
 } from '@taoscript/chain-types';
@@ -27,6 +28,15 @@ export const SDK_CALLS: readonly (readonly [string, string])[] = [
   ['SubtensorModule', 'remove_stake_limit'],
   ['SubtensorModule', 'move_stake'],
   ['SubtensorModule', 'transfer_stake'],
+  ['SubtensorModule', 'swap_stake'],
+  ['SubtensorModule', 'swap_stake_limit'],
+  ['SubtensorModule', 'register_network'],
+  ['SubtensorModule', 'register_network_with_identity'],
+  ['SubtensorModule', 'start_call'],
+  ['SubtensorModule', 'set_root_claim_type'],
+  ['SubtensorModule', 'claim_root'],
+  ['SubtensorModule', 'increase_take'],
+  ['SubtensorModule', 'decrease_take'],
 ];
 
 /** Storage items the SDK reads. */
@@ -40,6 +50,12 @@ export const SDK_STORAGE = {
   Weights: SubtensorStorage.Weights,
   Bonds: SubtensorStorage.Bonds,
   Axons: SubtensorStorage.Axons,
+  NetworksAdded: SubtensorStorage.NetworksAdded,
+  SubnetOwner: SubtensorStorage.SubnetOwner,
+  SubnetLocked: SubtensorStorage.SubnetLocked,
+  Burn: SubtensorStorage.Burn,
+  Delegates: SubtensorStorage.Delegates,
+  SudoKey: Sudo.Key,
 } as const;
 
 /** Runtime API methods the SDK calls. */
@@ -56,6 +72,10 @@ export const SDK_APIS: readonly (readonly [string, string])[] = [
   ['SwapRuntimeApi', 'current_alpha_price'],
   ['SwapRuntimeApi', 'sim_swap_tao_for_alpha'],
   ['SwapRuntimeApi', 'sim_swap_alpha_for_tao'],
+  ['SwapRuntimeApi', 'current_alpha_price_all'],
+  ['StakeInfoRuntimeApi', 'get_stake_info_for_coldkey'],
+  ['StakeInfoRuntimeApi', 'get_stake_info_for_coldkeys'],
+  ['SubnetRegistrationRuntimeApi', 'get_network_registration_cost'],
 ];
 
 /** Events the SDK reads to judge an extrinsic. */
@@ -63,6 +83,10 @@ export const SDK_EVENTS: readonly (readonly [string, string])[] = [
   ['System', 'ExtrinsicSuccess'],
   ['System', 'ExtrinsicFailed'],
   ['TransactionPayment', 'TransactionFeePaid'],
+  ['Sudo', 'Sudid'],
+  ['SubtensorModule', 'NetworkAdded'],
+  ['SubtensorModule', 'FirstEmissionBlockNumberSet'],
+  ['SubtensorModule', 'RootClaimed'],
 ];
 
 /** Constants the SDK reads, with their shapes. */

@@ -1,6 +1,6 @@
 /** Parameter, result and error types of the chain client's methods. */
 
-import type { RuntimeCall, SimSwapResult } from '@taoscript/chain-types';
+import type { RootClaimTypeEnum, RuntimeCall, SimSwapResult } from '@taoscript/chain-types';
 import type { HexString } from '@taoscript/codec';
 import type { JsonRpcProvider } from 'polkadot-api';
 import type { WeightsDtype } from '../weights/convert.js';
@@ -10,11 +10,13 @@ import type {
   ChainTypeMismatchError,
   ClientTimeoutError,
   ExtrinsicFailedError,
+  NodeUnreachableError,
   PreconditionError,
   RpcFailedError,
   TransactionInvalidError,
 } from './errors.js';
 import type { ChainEvent } from './events.js';
+import type { Hyperparameter, HyperparameterValue } from './hyperparams.js';
 
 /** What signs extrinsics: a `@taoscript/crypto` Keypair fits. */
 export interface Signer {
@@ -87,6 +89,11 @@ export interface ConnectParameters {
   provider?: JsonRpcProvider;
   /** Connect deadline (default 30 000 ms). */
   timeoutMs?: number;
+  /**
+   * How long the WebSocket may take to open (default 10 000 ms, at most `timeoutMs`); a refused
+   * or failed first attempt rejects at once with {@link NodeUnreachableError}.
+   */
+  openTimeoutMs?: number;
   signal?: AbortSignal;
   /**
    * Where pending weight commits are kept: a directory (a `SaltStore` there) or any store;
@@ -97,7 +104,12 @@ export interface ConnectParameters {
 /** What resolves from `connect`. */
 export type ConnectReturnType = SubtensorClient;
 /** Errors thrown by `connect`. */
-export type ConnectErrorType = ClientTimeoutError | RpcFailedError | TypeError | RangeError;
+export type ConnectErrorType =
+  | NodeUnreachableError
+  | ClientTimeoutError
+  | RpcFailedError
+  | TypeError
+  | RangeError;
 
 /** Parameters of `SubtensorClient.transfer`. */
 export interface TransferParameters {
@@ -187,6 +199,17 @@ export interface RevealWeightsParameters {
   mechid?: number;
   /** Which pending commit (default: the oldest for this subnet and mechanism). */
   commitHash?: HexString;
+  /**
+   * Reveal these instead of a stored commit: the uids, float weights (converted as at commit
+   * time) and salt that were committed, with `versionKey` (default the SDK's) and `dtype`.
+   */
+  explicit?: {
+    uids: ArrayLike<number>;
+    weights: ArrayLike<number>;
+    salt: readonly number[];
+    versionKey?: bigint | number;
+    dtype?: WeightsDtype;
+  };
 }
 /** What resolves from `SubtensorClient.revealWeights`. */
 export type RevealWeightsReturnType = ExtrinsicResult & { commit: PendingCommit };
@@ -261,6 +284,172 @@ export interface TransferStakeParameters {
 export type TransferStakeReturnType = ExtrinsicResult;
 /** Errors thrown by `SubtensorClient.transferStake`. */
 export type TransferStakeErrorType = ExtrinsicErrorType;
+
+/** Parameters of `SubtensorClient.swapStake`. */
+export interface SwapStakeParameters {
+  /** The coldkey owning the stake. */
+  signer: Signer;
+  hotkey: AccountLike;
+  originNetuid: number;
+  destinationNetuid: number;
+  /** Alpha to move out of the origin subnet. */
+  amount: bigint;
+  /**
+   * Use `swap_stake_limit`: `price` is the lowest origin/destination price ratio accepted (×1e9,
+   * as {@link SubtensorClient.swapPriceRatio}); `tolerance` sets it at `ratio · (1 − tolerance)`.
+   */
+  limit?: StakeLimit;
+}
+/** What resolves from `SubtensorClient.swapStake`. */
+export type SwapStakeReturnType = ExtrinsicResult & { limitPrice: bigint | undefined };
+/** Errors thrown by `SubtensorClient.swapStake`. */
+export type SwapStakeErrorType = ExtrinsicErrorType;
+
+/** A subnet's public identity; missing fields are empty. At most 1024 bytes each. */
+export interface SubnetIdentity {
+  subnetName?: string | Uint8Array;
+  githubRepo?: string | Uint8Array;
+  subnetContact?: string | Uint8Array;
+  subnetUrl?: string | Uint8Array;
+  discord?: string | Uint8Array;
+  description?: string | Uint8Array;
+  logoUrl?: string | Uint8Array;
+  additional?: string | Uint8Array;
+}
+
+/** Parameters of `SubtensorClient.registerNetwork`. */
+export interface RegisterNetworkParameters {
+  /** The coldkey that pays the lock and owns the subnet. */
+  signer: Signer;
+  /** The owner hotkey. */
+  hotkey: AccountLike;
+  /** With an identity, `register_network_with_identity`. */
+  identity?: SubnetIdentity;
+}
+/** What resolves from `SubtensorClient.registerNetwork`. */
+export type RegisterNetworkReturnType = ExtrinsicResult & {
+  /** The new subnet (`NetworkAdded`), undefined when the extrinsic failed. */
+  netuid: number | undefined;
+  /** TAO locked for it (`SubnetLocked` at the inclusion block), in rao. */
+  lockCost: bigint | undefined;
+};
+/** Errors thrown by `SubtensorClient.registerNetwork`. */
+export type RegisterNetworkErrorType = ExtrinsicErrorType;
+
+/** Parameters of `SubtensorClient.startCall`. */
+export interface StartCallParameters {
+  /** The subnet owner's coldkey. */
+  signer: Signer;
+  netuid: number;
+}
+/** What resolves from `SubtensorClient.startCall`. */
+export type StartCallReturnType = ExtrinsicResult & {
+  /** `FirstEmissionBlockNumberSet`'s block, when it succeeded. */
+  firstEmissionBlock: bigint | undefined;
+};
+/** Errors thrown by `SubtensorClient.startCall`. */
+export type StartCallErrorType = ExtrinsicErrorType;
+
+/** How root dividends are claimed: swapped to TAO, kept as alpha, or kept on some subnets only. */
+export type RootClaimType = RootClaimTypeEnum['type'];
+
+/** Parameters of `SubtensorClient.setRootClaimType`. */
+export interface SetRootClaimTypeParameters {
+  /** The coldkey. */
+  signer: Signer;
+  claimType: RootClaimType;
+  /** The subnets to keep (`KeepSubnets` only). */
+  netuids?: readonly number[];
+}
+/** What resolves from `SubtensorClient.setRootClaimType`. */
+export type SetRootClaimTypeReturnType = ExtrinsicResult & { claimType: RootClaimTypeEnum };
+/** Errors thrown by `SubtensorClient.setRootClaimType`. */
+export type SetRootClaimTypeErrorType = ExtrinsicErrorType;
+
+/** Parameters of `SubtensorClient.claimRoot`. */
+export interface ClaimRootParameters {
+  /** The coldkey. */
+  signer: Signer;
+  /** 1 to `MAX_SUBNET_CLAIMS` distinct subnets. */
+  netuids: readonly number[];
+}
+/** What resolves from `SubtensorClient.claimRoot`. */
+export type ClaimRootReturnType = ExtrinsicResult & {
+  /** Sorted, as the chain's set holds them. */
+  netuids: number[];
+  /** A `RootClaimed` event was emitted (something was claimed). */
+  claimed: boolean;
+};
+/** Errors thrown by `SubtensorClient.claimRoot`. */
+export type ClaimRootErrorType = ExtrinsicErrorType;
+
+/** Parameters of `SubtensorClient.setTake`. */
+export interface SetTakeParameters {
+  /** The coldkey owning the hotkey. */
+  signer: Signer;
+  hotkey: AccountLike;
+  /** New take as a u16 fraction of 65535. */
+  take: number;
+}
+/** What resolves from `SubtensorClient.setTake`. */
+export type SetTakeReturnType = ExtrinsicResult & {
+  /** The take before (u16). */
+  takeBefore: number;
+  take: number;
+  call: 'increase_take' | 'decrease_take';
+};
+/** Errors thrown by `SubtensorClient.setTake`. */
+export type SetTakeErrorType = ExtrinsicErrorType;
+
+/** Who signs a hyperparameter setter: the subnet owner directly, or the sudo key via Sudo.sudo. */
+export type HyperparameterOrigin = 'owner' | 'sudo';
+
+/** Parameters of `SubtensorClient.previewSetHyperparameter`. */
+export interface PreviewSetHyperparameterParameters {
+  /** The account that would sign. */
+  account: AccountLike;
+  /** Required for per-subnet setters, refused for chain-wide ones. */
+  netuid?: number;
+  /** A name of {@link HYPERPARAMETERS} (or an alias). */
+  name: string;
+  value: HyperparameterValue;
+}
+/** What resolves from `SubtensorClient.previewSetHyperparameter`. */
+export interface PreviewSetHyperparameterReturnType {
+  /** The canonical name. */
+  name: string;
+  param: Hyperparameter;
+  /** `AdminUtils.<setter>`. */
+  call: string;
+  /** The setter's arguments besides `netuid`. */
+  args: Record<string, unknown>;
+  via: HyperparameterOrigin;
+}
+
+/** Parameters of `SubtensorClient.setHyperparameter`. */
+export interface SetHyperparameterParameters {
+  /** The subnet owner's coldkey, or the sudo key. */
+  signer: Signer;
+  netuid?: number;
+  name: string;
+  value: HyperparameterValue;
+}
+/** What resolves from `SubtensorClient.setHyperparameter`. */
+export type SetHyperparameterReturnType = ExtrinsicResult & PreviewSetHyperparameterReturnType;
+/** Errors thrown by `SubtensorClient.setHyperparameter`. */
+export type SetHyperparameterErrorType = ExtrinsicErrorType;
+
+/** Parameters of `SubtensorClient.sudo`. */
+export interface SudoParameters {
+  /** The sudo key. */
+  signer: Signer;
+  /** The call root dispatches. */
+  call: RuntimeCall;
+}
+/** What resolves from `SubtensorClient.sudo` (a failed inner call is `ok: false`, `viaSudo`). */
+export type SudoReturnType = ExtrinsicResult;
+/** Errors thrown by `SubtensorClient.sudo`. */
+export type SudoErrorType = ExtrinsicErrorType;
 
 /** Parameters of `SubtensorClient.submit`. */
 export interface SubmitParameters {

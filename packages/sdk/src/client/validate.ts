@@ -48,10 +48,22 @@ export function toleranceOf(t: unknown, max: number): number {
     throw new RangeError(`tolerance must be a number in [0, ${max}), got ${String(t)}`);
   return t;
 }
-/** `price · (1 ± tolerance)` in integer arithmetic (tolerance to 1e-9). */
+/**
+ * A limit price: `price · (1 + tolerance)` for buying (`sign` 1: the price may rise that far) or
+ * `price · (1 − tolerance)` for selling (`sign` −1), in integer arithmetic with the tolerance
+ * rounded to 1e-9 and the result capped at u64. Tolerance is in [0, 100) up and [0, 1) down.
+ * @example
+ * import { applyTolerance } from '@taoscript/sdk';
+ * applyTolerance(2_000_000_000n, 0.005, 1); // 2_010_000_000n
+ */
 export function applyTolerance(price: bigint, tolerance: number, sign: 1 | -1): bigint {
+  if (typeof price !== 'bigint') throw new TypeError('price must be a bigint');
+  if (price < 0n || price > U64_MAX) throw new RangeError(`price must be a u64, got ${price}`);
+  if (sign !== 1 && sign !== -1) throw new RangeError('sign must be 1 (buy) or -1 (sell)');
+  toleranceOf(tolerance, sign === 1 ? 100 : 1);
   const ppb = BigInt(Math.round(tolerance * 1e9));
-  return (price * (PRICE_SCALE + BigInt(sign) * ppb)) / PRICE_SCALE;
+  const limit = (price * (PRICE_SCALE + BigInt(sign) * ppb)) / PRICE_SCALE;
+  return limit > U64_MAX ? U64_MAX : limit;
 }
 /** a / b as a number (9 decimals), 0 when b is 0. */
 export function ratio(a: bigint, b: bigint): number {

@@ -1,15 +1,18 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { readFile, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { SubtensorStorage } from '@taoscript/chain-types';
 import { toHex } from '@taoscript/codec';
 import { keypairFromUri } from '@taoscript/crypto';
+import { WebSocketServer } from 'ws';
 import {
   ClientTimeoutError,
   connect,
   ExtrinsicFailedError,
+  NodeUnreachableError,
   PreconditionError,
   TransactionInvalidError,
 } from '../../src/client/index.js';
@@ -44,15 +47,61 @@ describe('connect', () => {
     await assert.rejects(connect({ timeoutMs: 0, network: 'local', env: {} }), RangeError);
     await assert.rejects(connect(null as never), TypeError);
   });
-  it('gives up with ClientTimeoutError when nothing answers', async () => {
+  it('fails at once with NodeUnreachableError when the endpoint refuses the connection', async () => {
     const server = createServer();
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
     await new Promise<void>((r) => server.close(() => r()));
+    const started = performance.now();
     await assert.rejects(
-      connect({ network: `ws://127.0.0.1:${port}`, env: {}, timeoutMs: 300 }),
-      (err: unknown) => err instanceof ClientTimeoutError && err.code === 'TIMEOUT',
+      connect({ network: `ws://127.0.0.1:${port}`, env: {} }),
+      (err: unknown) =>
+        err instanceof NodeUnreachableError &&
+        err.code === 'UNREACHABLE' &&
+        err.reason === 'ECONNREFUSED' &&
+        err.shortMessage === `cannot reach the node at ws://127.0.0.1:${port}: ECONNREFUSED`,
     );
+    const took = performance.now() - started;
+    assert.ok(took < 1000, `took ${took} ms (the connect deadline is 30 s)`);
+    await assert.rejects(connect({ network: 'local', env: {}, openTimeoutMs: 0 }), RangeError);
+  });
+  it('gives up when the socket opens no WebSocket, or the node never answers', async () => {
+    // Accepts TCP but never completes the handshake.
+    const open = new Set<Socket>();
+    const silent = createServer((socket) => {
+      socket.resume(); // read, so the client's close is seen
+      open.add(socket);
+      socket.once('close', () => open.delete(socket));
+    });
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as { port: number };
+    try {
+      await assert.rejects(
+        connect({ network: `ws://127.0.0.1:${port}`, env: {}, openTimeoutMs: 200 }),
+        (err: unknown) =>
+          err instanceof NodeUnreachableError &&
+          /no WebSocket handshake within 200 ms/.test(err.message),
+      );
+      // The client closed what it opened (a socket left connecting would keep a process alive).
+      await Promise.all([...open].map((socket) => once(socket, 'close')));
+      assert.equal(open.size, 0);
+    } finally {
+      silent.close();
+      silent.unref();
+    }
+    // Completes the handshake, then answers nothing.
+    const mute = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise<void>((r) => mute.once('listening', () => r()));
+    const mutePort = (mute.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        connect({ network: `ws://127.0.0.1:${mutePort}`, env: {}, timeoutMs: 300 }),
+        (err: unknown) => err instanceof ClientTimeoutError && err.code === 'TIMEOUT',
+      );
+    } finally {
+      for (const c of mute.clients) c.terminate();
+      await new Promise<void>((r) => mute.close(() => r()));
+    }
   });
 });
 
