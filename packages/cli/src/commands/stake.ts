@@ -124,6 +124,104 @@ function previewJson(p: StakePreview, out: 'alpha' | 'tao') {
   };
 }
 
+/** What {@link stakeOrder} needs besides the target: the order and the balances before it. */
+interface StakeOrder {
+  /** `add`: TAO in, alpha out; `remove`: alpha in, TAO out. */
+  side: 'add' | 'remove';
+  amount: bigint;
+  balance: bigint;
+  stakeBefore: bigint;
+  symbol: string;
+  /** Read before any chain call, so a bad --tolerance fails first. */
+  settings: ReturnType<Context['stakingSettings']>;
+}
+
+/**
+ * Previews the swap (price, expected output, slippage, limit price), warns when an unsafe order
+ * slips past the tolerance, asks, submits add/remove (limit variants with --safe) and reports the
+ * stake and balance before and after.
+ */
+async function stakeOrder(ctx: Context, t: StakeTarget, o: StakeOrder): Promise<void> {
+  const { client, netuid } = t;
+  const { side, amount, balance, stakeBefore, symbol, settings } = o;
+  const adding = side === 'add';
+  const preview = adding
+    ? await client.previewAddStake(netuid, amount)
+    : await client.previewRemoveStake(netuid, amount);
+  const { applyTolerance } = await import('@taoscript/sdk');
+  const limit = settings.safe
+    ? applyTolerance(preview.price, settings.tolerance, adding ? 1 : -1)
+    : undefined;
+  const inAmount = adding ? formatTao(amount, 9) : formatAlpha(amount, symbol, 9);
+  const where = `${t.hotkey.ss58} on subnet ${netuid}`;
+  ctx.out.info(
+    previewTable(ctx, [
+      { label: adding ? 'stake' : 'unstake', value: inAmount },
+      { label: adding ? 'to' : 'from', value: where },
+      { label: 'price', value: formatPrice(preview.price, symbol) },
+      {
+        label: 'expected',
+        value: adding ? formatAlpha(preview.amountOut, symbol, 9) : formatTao(preview.amountOut, 9),
+      },
+      { label: 'slippage', value: formatPercent(preview.slippage) },
+      {
+        label: 'limit price',
+        value:
+          limit !== undefined
+            ? `${formatPrice(limit, symbol)} (tolerance ${formatPercent(settings.tolerance)}${settings.partial ? ', partial fill' : ''})`
+            : 'none (--unsafe)',
+      },
+    ]),
+  );
+  if (!settings.safe && preview.slippage > settings.tolerance)
+    ctx.out.warn(
+      `slippage ${formatPercent(preview.slippage)} is above ${formatPercent(settings.tolerance)}`,
+    );
+  await ctx.confirm(
+    adding ? `Stake ${inAmount} to ${where}?` : `Unstake ${inAmount} from ${where}?`,
+  );
+  const signer = await ctx.coldkey();
+  const call = adding ? 'add_stake' : 'remove_stake';
+  const params = {
+    signer,
+    hotkey: t.hotkey.publicKey,
+    netuid,
+    amount,
+    ...(limit !== undefined ? { limit: { price: limit, allowPartial: settings.partial } } : {}),
+  };
+  const r = await ctx.submit(`SubtensorModule.${settings.safe ? `${call}_limit` : call}`, (x) =>
+    adding ? client.addStake(params, x) : client.removeStake(params, x),
+  );
+  const [stakeAfter, balanceAfter] = await Promise.all([
+    client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
+    client.getBalance(t.coldkeyPublic),
+  ]);
+  ctx.out.result(
+    {
+      netuid,
+      hotkey: t.hotkey.ss58,
+      coldkey: t.coldkey,
+      amount,
+      safe: settings.safe,
+      tolerance: settings.tolerance,
+      allow_partial: settings.partial,
+      limit_price: limit ?? null,
+      preview: previewJson(preview, adding ? 'alpha' : 'tao'),
+      stake_before: stakeBefore,
+      stake_after: stakeAfter,
+      balance_before: balance,
+      balance_after: balanceAfter,
+      extrinsic: extrinsicJson(r),
+    },
+    () =>
+      [
+        `${adding ? 'Staked' : 'Unstaked'} ${inAmount} ${adding ? 'to' : 'from'} ${where} (${includedLine(r)})`,
+        `Stake: ${formatAlpha(stakeBefore, symbol, 9)} → ${formatAlpha(stakeAfter, symbol, 9)}`,
+        `Balance: ${formatTao(balance, 9)} → ${formatTao(balanceAfter, 9)}`,
+      ].join('\n'),
+  );
+}
+
 /** `tao stake add`. */
 export const stakeAdd = defineCommand({
   usage:
@@ -168,75 +266,7 @@ export const stakeAdd = defineCommand({
           `the free balance ${formatTao(balance, 9)} is too small to stake`,
         );
     } else amount = requested;
-    const preview = await client.previewAddStake(netuid, amount);
-    const { applyTolerance } = await import('@taoscript/sdk');
-    const limit = settings.safe ? applyTolerance(preview.price, settings.tolerance, 1) : undefined;
-    ctx.out.info(
-      previewTable(ctx, [
-        { label: 'stake', value: formatTao(amount, 9) },
-        { label: 'to', value: `${t.hotkey.ss58} on subnet ${netuid}` },
-        { label: 'price', value: formatPrice(preview.price, symbol) },
-        { label: 'expected', value: formatAlpha(preview.amountOut, symbol, 9) },
-        { label: 'slippage', value: formatPercent(preview.slippage) },
-        {
-          label: 'limit price',
-          value:
-            limit !== undefined
-              ? `${formatPrice(limit, symbol)} (tolerance ${formatPercent(settings.tolerance)}${settings.partial ? ', partial fill' : ''})`
-              : 'none (--unsafe)',
-        },
-      ]),
-    );
-    if (!settings.safe && preview.slippage > settings.tolerance)
-      ctx.out.warn(
-        `slippage ${formatPercent(preview.slippage)} is above ${formatPercent(settings.tolerance)}`,
-      );
-    await ctx.confirm(`Stake ${formatTao(amount, 9)} to ${t.hotkey.ss58} on subnet ${netuid}?`);
-    const signer = await ctx.coldkey();
-    const r = await ctx.submit(
-      `SubtensorModule.${settings.safe ? 'add_stake_limit' : 'add_stake'}`,
-      (o) =>
-        client.addStake(
-          {
-            signer,
-            hotkey: t.hotkey.publicKey,
-            netuid,
-            amount,
-            ...(limit !== undefined
-              ? { limit: { price: limit, allowPartial: settings.partial } }
-              : {}),
-          },
-          o,
-        ),
-    );
-    const [stakeAfter, balanceAfter] = await Promise.all([
-      client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
-      client.getBalance(t.coldkeyPublic),
-    ]);
-    ctx.out.result(
-      {
-        netuid,
-        hotkey: t.hotkey.ss58,
-        coldkey: t.coldkey,
-        amount,
-        safe: settings.safe,
-        tolerance: settings.tolerance,
-        allow_partial: settings.partial,
-        limit_price: limit ?? null,
-        preview: previewJson(preview, 'alpha'),
-        stake_before: stakeBefore,
-        stake_after: stakeAfter,
-        balance_before: balance,
-        balance_after: balanceAfter,
-        extrinsic: extrinsicJson(r),
-      },
-      () =>
-        [
-          `Staked ${formatTao(amount, 9)} to ${t.hotkey.ss58} on subnet ${netuid} (${includedLine(r)})`,
-          `Stake: ${formatAlpha(stakeBefore, symbol, 9)} → ${formatAlpha(stakeAfter, symbol, 9)}`,
-          `Balance: ${formatTao(balance, 9)} → ${formatTao(balanceAfter, 9)}`,
-        ].join('\n'),
-    );
+    await stakeOrder(ctx, t, { side: 'add', amount, balance, stakeBefore, symbol, settings });
   },
 });
 
@@ -280,73 +310,7 @@ export const stakeRemove = defineCommand({
         'NOT_ENOUGH_STAKE',
         `the stake on ${t.hotkey.ss58} in subnet ${netuid} is ${formatAlpha(stakeBefore, symbol, 9)}, less than ${formatAlpha(amount, symbol, 9)}`,
       );
-    const preview = await client.previewRemoveStake(netuid, amount);
-    const { applyTolerance } = await import('@taoscript/sdk');
-    const limit = settings.safe ? applyTolerance(preview.price, settings.tolerance, -1) : undefined;
-    ctx.out.info(
-      previewTable(ctx, [
-        { label: 'unstake', value: formatAlpha(amount, symbol, 9) },
-        { label: 'from', value: `${t.hotkey.ss58} on subnet ${netuid}` },
-        { label: 'price', value: formatPrice(preview.price, symbol) },
-        { label: 'expected', value: formatTao(preview.amountOut, 9) },
-        { label: 'slippage', value: formatPercent(preview.slippage) },
-        {
-          label: 'limit price',
-          value:
-            limit !== undefined
-              ? `${formatPrice(limit, symbol)} (tolerance ${formatPercent(settings.tolerance)}${settings.partial ? ', partial fill' : ''})`
-              : 'none (--unsafe)',
-        },
-      ]),
-    );
-    await ctx.confirm(
-      `Unstake ${formatAlpha(amount, symbol, 9)} from ${t.hotkey.ss58} on subnet ${netuid}?`,
-    );
-    const signer = await ctx.coldkey();
-    const r = await ctx.submit(
-      `SubtensorModule.${settings.safe ? 'remove_stake_limit' : 'remove_stake'}`,
-      (o) =>
-        client.removeStake(
-          {
-            signer,
-            hotkey: t.hotkey.publicKey,
-            netuid,
-            amount,
-            ...(limit !== undefined
-              ? { limit: { price: limit, allowPartial: settings.partial } }
-              : {}),
-          },
-          o,
-        ),
-    );
-    const [stakeAfter, balanceAfter] = await Promise.all([
-      client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
-      client.getBalance(t.coldkeyPublic),
-    ]);
-    ctx.out.result(
-      {
-        netuid,
-        hotkey: t.hotkey.ss58,
-        coldkey: t.coldkey,
-        amount,
-        safe: settings.safe,
-        tolerance: settings.tolerance,
-        allow_partial: settings.partial,
-        limit_price: limit ?? null,
-        preview: previewJson(preview, 'tao'),
-        stake_before: stakeBefore,
-        stake_after: stakeAfter,
-        balance_before: balance,
-        balance_after: balanceAfter,
-        extrinsic: extrinsicJson(r),
-      },
-      () =>
-        [
-          `Unstaked ${formatAlpha(amount, symbol, 9)} from ${t.hotkey.ss58} on subnet ${netuid} (${includedLine(r)})`,
-          `Stake: ${formatAlpha(stakeBefore, symbol, 9)} → ${formatAlpha(stakeAfter, symbol, 9)}`,
-          `Balance: ${formatTao(balance, 9)} → ${formatTao(balanceAfter, 9)}`,
-        ].join('\n'),
-    );
+    await stakeOrder(ctx, t, { side: 'remove', amount, balance, stakeBefore, symbol, settings });
   },
 });
 
