@@ -46,66 +46,7 @@ export * from './client/api.js';
 // ---- metagraph, weights ----------------------------------------------------------------------
 export * from './metagraph/index.js';
 // ---- synapses (definitions, wire JSON, signatures) -------------------------------------------
-export {
-  type AnySynapseDefinition,
-  BASE_FIELDS,
-  BaseSynapse,
-  cloneSynapse,
-  DEFAULT_SYNAPSE_TIMEOUT,
-  type DefineSynapseParameters,
-  type DefineSynapseReturnType,
-  defineSynapse,
-  definitionOf,
-  parseBodyFields,
-  parseResponseFields,
-  type ResponseFields,
-  type Synapse,
-  type SynapseBase,
-  type SynapseBaseInit,
-  type SynapseDefinition,
-  type SynapseField,
-  type SynapseInit,
-  type SynapseOf,
-  synapseFrom,
-} from './synapse/define.js';
-export { type SynapseErrorCode, SynapseParseError } from './synapse/errors.js';
-export { isFloatLiteral, pyKeyOrder } from './synapse/marks.js';
-export {
-  type DumpPyJsonOptions,
-  dumpPyJson,
-  JsonSyntaxError,
-  type ParsePyJsonOptions,
-  parsePyJson,
-} from './synapse/py-json.js';
-export {
-  type PyModelField,
-  type PyType,
-  pyStr,
-  pyTypeOf,
-  resolvePyType,
-} from './synapse/py-type.js';
-export { pyBytesRepr, pyFloatRepr, pyIntStr, pyStrRepr } from './synapse/python-repr.js';
-export {
-  checkMessageSignature,
-  defaultVerifier,
-  type MessageSigner,
-  type RequestSignatureFields,
-  type ResponseSignatureFields,
-  requestSignatureMessage,
-  responseSignatureMessage,
-  type SignatureVerifier,
-  signMessage,
-  verifyMessage,
-} from './synapse/signature.js';
-export {
-  emptyTerminal,
-  TERMINAL_FIELDS,
-  TERMINAL_PY_TYPE,
-  type TerminalInfo,
-  terminalFromJson,
-} from './synapse/terminal.js';
-export { VERSION_AS_INT } from './synapse/version.js';
-export { toBody } from './synapse/wire.js';
+export * from './synapse/api.js';
 export {
   isWalletError,
   WalletError,
@@ -129,27 +70,4 @@ export {
 export { type KeyfileEncryption, keyfileEncryption } from './wallet/keyfile-encryption.js';
 export { SILENT_LOGGER, type WalletLogger } from './wallet/logger.js';
 export { NACL_PREFIX } from './wallet/nacl-box.js';
-export {
-  accountBytes,
-  type CommitHashParameters,
-  commitHash,
-  commitHashPreimage,
-  DEFAULT_SALT_LENGTH,
-  GLOBAL_MAX_SUBNET_COUNT,
-  MAX_COMMIT_VECTOR_LENGTH,
-  MAX_MECHID,
-  randomSalt,
-  storageIndex,
-  versionKeyOf,
-} from './weights/commit-hash.js';
-export {
-  type ConvertWeightsOptions,
-  type ConvertWeightsReturnType,
-  convertMaybeSplitToU16,
-  convertWeightsAndUidsForEmit,
-  MAX_WEIGHTS_LENGTH,
-  roundHalfEven,
-  U16_MAX,
-  type WeightsDtype,
-} from './weights/convert.js';
-export type { PendingCommit } from './weights/pending-commit.js';
+export * from './weights/api.js';
