@@ -269,10 +269,15 @@ export class StorageItem<K extends unknown[], V> {
     return out as K;
   }
 
+  /** The stored bytes, through the state's `getAt` fast path when it has one. */
+  private raw(state: StateGet, keys: readonly unknown[]): Uint8Array | undefined {
+    const k = this.prepared(keys);
+    return state.getAt !== undefined ? state.getAt(k) : state.get(k.bytes);
+  }
+
   /** The value, or the default when absent (`undefined` for Optional items). */
   get(state: StateGet, ...keys: K): V {
-    const k = this.prepared(keys);
-    const raw = state.getAt !== undefined ? state.getAt(k) : state.get(k.bytes);
+    const raw = this.raw(state, keys);
     if (raw !== undefined) return this.decode(raw);
     // Decode the default afresh: callers may mutate what they get.
     const fb = this.fallbackBytes;
@@ -281,8 +286,7 @@ export class StorageItem<K extends unknown[], V> {
 
   /** The value if stored. */
   tryGet(state: StateGet, ...keys: K): V | undefined {
-    const k = this.prepared(keys);
-    const raw = state.getAt !== undefined ? state.getAt(k) : state.get(k.bytes);
+    const raw = this.raw(state, keys);
     return raw === undefined ? undefined : this.decode(raw);
   }
 

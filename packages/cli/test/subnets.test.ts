@@ -200,6 +200,17 @@ describe('subnets (writes)', () => {
     const human = await box.tao(['subnets', 'show', '1', ...N()]);
     assert.equal(human.code, 0, human.err);
     assert.match(human.out, /^Subnet 1 /m);
+    assert.match(
+      human.out,
+      /^ *UID +STAKE +RANK +TRUST +CONSENSUS +INCENTIVE +DIVIDENDS +EMISSION +VTRUST +VAL +UPDATED +ACTIVE +AXON +HOTKEY +COLDKEY$/m,
+    );
+    assert.match(
+      human.out,
+      new RegExp(
+        `^ *1 +[\\d.,]+ \\S+ +(\\d\\.\\d{5} +){5}[\\d.,]+ \\S+ +\\d\\.\\d{5} .*${bobHot} +${BOB}$`,
+        'm',
+      ),
+    );
     assert.ok(human.out.includes(bobHot.slice(0, 8)), 'the table lists the registered hotkey');
   });
 

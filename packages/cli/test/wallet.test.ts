@@ -529,6 +529,19 @@ describe('against the chain', () => {
       only.subnets.map((s) => s.netuid),
       [1],
     );
+    const human = await box.tao(['wallet', 'overview', ...W('alice'), ...net(node), '-n', '1']);
+    assert.equal(human.code, 0, human.err);
+    assert.match(
+      human.out,
+      /^HOTKEY +UID +ACTIVE +STAKE +RANK +TRUST +CONSENSUS +INCENTIVE +DIVIDENDS +EMISSION +VTRUST +VPERMIT +UPDATED +AXON +HOTKEY_SS58$/m,
+    );
+    assert.match(
+      human.out,
+      new RegExp(
+        `^default +0 +(yes|no) +[\\d.,]+ \\S+ +(\\d\\.\\d{5} +){5}[\\d.,]+ \\S+ +\\d\\.\\d{5} .*${SUBNET1_HOTKEY}$`,
+        'm',
+      ),
+    );
     const none = await box.tao(['wallet', 'overview', ...W('w1'), ...net(node)]);
     assert.match(none.out, /No neurons registered/);
     assertFailed(

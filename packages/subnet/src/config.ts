@@ -355,6 +355,10 @@ function defaultOf(
   return defaults.get(key) ?? ROLE_DEFAULTS[role][key] ?? spec.default;
 }
 
+/** The environment variable of a flag: its `env`, else `BT_` + the key upper-cased, `.` → `_`. */
+const envNameOf = (key: string, spec: FlagSpec): string =>
+  typeof spec.env === 'string' ? spec.env : `BT_${key.toUpperCase().replace(/\./g, '_')}`;
+
 function checkSpecs(specs: FlagSpecs): void {
   for (const [key, spec] of Object.entries(specs)) {
     if (!KEY.test(key))
@@ -484,7 +488,7 @@ export function parseNeuronConfig<const F extends FlagSpecs = Record<string, nev
   for (const [key, spec] of Object.entries(specs)) {
     if (values.has(key) || spec.env === false) continue;
     if (spec.roles && !spec.roles.includes(role)) continue;
-    const envName = spec.env ?? `BT_${key.toUpperCase().replace(/\./g, '_')}`;
+    const envName = envNameOf(key, spec);
     const raw = env[envName];
     if (raw === undefined || raw === '') continue;
     if (typeof raw !== 'string' || raw.length > MAX_ARG_CHARS)
@@ -583,8 +587,7 @@ export function formatNeuronHelp(
   >)) {
     if (spec.roles && !spec.roles.includes(role)) continue;
     const arg = spec.type === 'bool' ? '' : ` <${spec.type}>`;
-    const env =
-      spec.env === false ? '' : ` [${spec.env ?? `BT_${key.toUpperCase().replace(/\./g, '_')}`}]`;
+    const env = spec.env === false ? '' : ` [${envNameOf(key, spec)}]`;
     const value = defaultOf(key, spec, role, subnetDefaults);
     const def = value === undefined ? '' : ` (default ${String(value)})`;
     const flag = `${`  --${key}${arg}`.padEnd(39)} `;

@@ -2,6 +2,7 @@
  * BaseMiner (sdk.md §6.3): an axon with one handler per synapse, the blacklist and priority
  * policy, `serve_axon` on chain, and a loop that keeps the metagraph fresh.
  */
+import { RAO_PER_TAO } from '@taoscript/codec';
 import type {
   AnySynapseDefinition,
   AttachHooks,
@@ -14,7 +15,8 @@ import type {
 import type { NeuronConfig } from './config.js';
 import { BaseNeuron, type NeuronOptions } from './neuron.js';
 
-const RAO_PER_TAO = 1e9;
+/** Rao per TAO, as a float divisor (stakes are compared in TAO, as the flags give them). */
+const TAO = Number(RAO_PER_TAO);
 
 interface Route {
   def: AnySynapseDefinition;
@@ -95,8 +97,7 @@ export abstract class BaseMiner<Extra = unknown> extends BaseNeuron<Extra> {
     if (this.config.blacklist.forceValidatorPermit && !neuron.validatorPermit)
       return [true, 'Non-validator hotkey'];
     const minStake = this.config.blacklist.minStake;
-    if (minStake > 0 && Number(neuron.stake) / RAO_PER_TAO < minStake)
-      return [true, 'Stake below minimum'];
+    if (minStake > 0 && Number(neuron.stake) / TAO < minStake) return [true, 'Stake below minimum'];
     return [false, 'Hotkey recognized!'];
   }
 
@@ -105,7 +106,7 @@ export abstract class BaseMiner<Extra = unknown> extends BaseNeuron<Extra> {
     const hotkey = synapse?.dendrite?.hotkey;
     if (typeof hotkey !== 'string') return 0;
     const neuron = this.metagraph.lookup(hotkey);
-    return neuron === undefined ? 0 : Number(neuron.stake) / RAO_PER_TAO;
+    return neuron === undefined ? 0 : Number(neuron.stake) / TAO;
   }
 
   protected override async onStart(): Promise<void> {

@@ -90,6 +90,8 @@ export interface NeuronMainOptions<F extends FlagSpecs> {
   flags?: F;
   /** The subnet's defaults for template flags (parsing and `--help`; a flag or `BT_*` wins). */
   defaults?: NeuronFlagDefaults;
+  /** Checks across flags, run after parsing (not for `--help`); a throw is a flag error (exit 2). */
+  check?: (config: NeuronConfig<FlagValues<F>>) => void;
   /** Default `process.argv.slice(2)`. */
   argv?: readonly string[];
   /** Default `process.env`. */
@@ -123,6 +125,7 @@ export async function neuronMain<const F extends FlagSpecs = Record<string, neve
       ...(opts.flags !== undefined ? { flags: opts.flags } : {}),
       ...(opts.defaults !== undefined ? { defaults: opts.defaults } : {}),
     });
+    if (!config.help) opts.check?.(config);
   } catch (e) {
     const { msg, meta } = describe(e);
     err(`error: ${msg}\n${meta.map((m) => `  ${m}\n`).join('')}`);

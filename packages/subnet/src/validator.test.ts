@@ -98,9 +98,11 @@ describe('BaseValidator scores', () => {
     v.scores = new Float64Array([Number.NaN, Number.NaN, 0, 0]);
     const guarded = v.prepareWeights(open);
     assert.ok(guarded.weights.every(Number.isFinite));
+    assert.deepEqual(guarded, { uids: [0, 1, 2, 3], weights: [0.25, 0.25, 0.25, 0.25] });
     v.scores = new Float64Array([0, 1, 0, 0]);
     const padded = v.prepareWeights({ minAllowedWeights: 3, maxWeightLimit: 65_535 });
     assert.deepEqual(padded.uids, [0, 1, 2, 3], 'padded up to min_allowed_weights');
+    assert.ok((padded.weights[1] as number) > 0.99, 'the scored uid keeps nearly all the weight');
   });
 
   it('refuses configs and options that do not fit', async () => {

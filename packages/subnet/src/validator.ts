@@ -287,7 +287,12 @@ export abstract class BaseValidator<Extra = unknown> extends BaseNeuron<Extra> {
     const netuid = this.config.netuid;
     const head = await client.block('best');
     const at = { at: head.hash };
-    const hp = await client.getSubnetHyperparameters(netuid, at);
+    // Everything below is read at one block, so the reads go out together.
+    const [hp, lastUpdates, commit] = await Promise.all([
+      client.getSubnetHyperparameters(netuid, at),
+      client.query(SubtensorStorage.LastUpdate, [netuid], at),
+      client.commitRevealEnabled(netuid, at),
+    ]);
     if (hp === undefined)
       throw new NeuronError('SUBNET_NOT_FOUND', `subnet ${netuid} does not exist`);
     if (BigInt(this.#versionKey) < hp.weights_version) {
@@ -297,7 +302,7 @@ export abstract class BaseValidator<Extra = unknown> extends BaseNeuron<Extra> {
       );
       return;
     }
-    const lastUpdate = (await client.query(SubtensorStorage.LastUpdate, [netuid], at))[this.uid];
+    const lastUpdate = lastUpdates[this.uid];
     if (lastUpdate !== undefined && lastUpdate > 0n) {
       // The extrinsic lands in a later block, so the head's distance is a safe lower bound.
       const since = BigInt(head.number) - lastUpdate;
@@ -314,7 +319,6 @@ export abstract class BaseValidator<Extra = unknown> extends BaseNeuron<Extra> {
       maxWeightLimit: hp.max_weights_limit,
     });
     if (uids.length === 0) return;
-    const commit = await client.commitRevealEnabled(netuid, at);
     const kind = commit ? 'commit' : 'set';
     const params = { signer: this.hotkey, netuid, uids, weights, versionKey: this.#versionKey };
     let result: ExtrinsicResult & { uids: number[]; values: number[] };

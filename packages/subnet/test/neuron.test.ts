@@ -236,4 +236,39 @@ describe('neuronMain', () => {
     assert.equal(bad, 2);
     assert.match(err, /neuron\.epoch_length: expected a value in 1\.\.1000000/);
   });
+
+  it('runs the cross-flag check after parsing (exit 2), but not for --help', async () => {
+    const flags = { 'x.mode': { type: 'string', default: 'a', help: 'Mode' } } as const;
+    const checked: string[] = [];
+    const check = (config: { extra: { 'x.mode': string } }) => {
+      checked.push(config.extra['x.mode']);
+      if (config.extra['x.mode'] === 'b')
+        throw new NeuronError('CONFIG_INVALID', '--x.mode b needs more', { meta: ['Add it.'] });
+    };
+    let err = '';
+    const bad = await neuronMain({
+      role: 'miner',
+      argv: ['--x.mode', 'b'],
+      env: {},
+      flags,
+      check,
+      err: (t) => {
+        err += t;
+      },
+      create: () => assert.fail('a failed check builds no neuron'),
+    });
+    assert.equal(bad, 2);
+    assert.equal(err, 'error: --x.mode b needs more\n  Add it.\n');
+    const help = await neuronMain({
+      role: 'miner',
+      argv: ['--x.mode', 'b', '--help'],
+      env: {},
+      flags,
+      check,
+      out: () => {},
+      create: () => assert.fail('--help builds no neuron'),
+    });
+    assert.equal(help, 0);
+    assert.deepEqual(checked, ['b'], 'the check runs once, and not for --help');
+  });
 });

@@ -81,3 +81,13 @@ export function requiredString(ctx: Context, flag: string): string {
   if (v === undefined) throw new UsageError(`--${flag} is required`);
   return v;
 }
+
+/** The wallet's hotkey names by SS58 address (hotkeys without a readable public key left out). */
+export async function hotkeyNames(ctx: Context): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (const h of await (await ctx.wallet()).listHotkeys()) {
+    const k = await (await ctx.wallet(h)).getHotkeypub().catch(() => undefined);
+    if (k) names.set(k.ss58Address, h);
+  }
+  return names;
+}

@@ -3,7 +3,8 @@
  * Adding and removing show a slippage preview (Swap runtime API) before signing; with --safe
  * (the default, or config safe_staking) they use the limit-price calls at price ± tolerance.
  */
-import type { RootClaimType, StakePreview, SubtensorClient } from '@taoscript/sdk';
+import { bytesEqual } from '@taoscript/codec';
+import type { RootClaimType, StakePreview, SubtensorClient, WalletKey } from '@taoscript/sdk';
 import { defineCommand } from '../framework/command.js';
 import {
   CHAIN_FLAGS,
@@ -27,10 +28,12 @@ import { UsageError } from '../io.js';
 import {
   extrinsicJson,
   type HotkeyRef,
+  hotkeyNames,
   hotkeyRef,
   includedLine,
   requiredNetuid,
   requiredString,
+  subnetLabel,
 } from './shared.js';
 import { taoValue } from './wallet-chain.js';
 
@@ -74,10 +77,6 @@ const SAFE_FLAGS: readonly FlagSpec[] = [
   },
 ];
 
-function sameKey(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
-
 function previewTable(ctx: Context, rows: { label: string; value: string }[]): string {
   return table(
     [{ header: 'PREVIEW' }, { header: '', right: true }],
@@ -87,7 +86,7 @@ function previewTable(ctx: Context, rows: { label: string; value: string }[]): s
 }
 
 async function symbolOf(client: SubtensorClient, netuid: number): Promise<string> {
-  return text((await client.getDynamicInfo(netuid))?.token_symbol) || 'α';
+  return (await subnetLabel(client, netuid)).symbol || 'α';
 }
 
 interface StakeTarget {
@@ -113,6 +112,23 @@ function amountOrAll(ctx: Context, allFlag = 'all'): bigint | 'all' {
   if (all === (amount !== undefined))
     throw new UsageError(`pass exactly one of --amount or --${allFlag}`);
   return all ? 'all' : parseTao(amount as string, ctx.flags.spelling('amount'));
+}
+
+/**
+ * What `stake add` and `stake remove` read first: the requested amount and staking settings (so bad
+ * flags fail before any chain call), the target, and its balance, stake and subnet symbol.
+ */
+async function orderInputs(ctx: Context) {
+  const requested = amountOrAll(ctx);
+  const settings = ctx.stakingSettings();
+  const t = await target(ctx);
+  const { client, netuid } = t;
+  const [balance, stakeBefore, symbol] = await Promise.all([
+    client.getBalance(t.coldkeyPublic),
+    client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
+    symbolOf(client, netuid),
+  ]);
+  return { requested, settings, t, balance, stakeBefore, symbol };
 }
 
 function previewJson(p: StakePreview, out: 'alpha' | 'tao') {
@@ -248,15 +264,8 @@ export const stakeAdd = defineCommand({
     '        price is rao per alpha ×1e9; slippage a fraction)',
   ],
   async run(ctx) {
-    const requested = amountOrAll(ctx);
-    const settings = ctx.stakingSettings();
-    const t = await target(ctx);
-    const { client, netuid } = t;
-    const [balance, stakeBefore, symbol] = await Promise.all([
-      client.getBalance(t.coldkeyPublic),
-      client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
-      symbolOf(client, netuid),
-    ]);
+    const { requested, settings, t, balance, stakeBefore, symbol } = await orderInputs(ctx);
+    const { client } = t;
     let amount: bigint;
     if (requested === 'all') {
       amount = balance - client.getExistentialDeposit() - STAKE_ALL_FEE_RESERVE;
@@ -290,15 +299,8 @@ export const stakeRemove = defineCommand({
     '        "balance_before", "balance_after", "extrinsic": { … } }',
   ],
   async run(ctx) {
-    const requested = amountOrAll(ctx);
-    const settings = ctx.stakingSettings();
-    const t = await target(ctx);
-    const { client, netuid } = t;
-    const [balance, stakeBefore, symbol] = await Promise.all([
-      client.getBalance(t.coldkeyPublic),
-      client.getStake({ coldkey: t.coldkeyPublic, hotkey: t.hotkey.publicKey, netuid }),
-      symbolOf(client, netuid),
-    ]);
+    const { requested, settings, t, balance, stakeBefore, symbol } = await orderInputs(ctx);
+    const { netuid } = t;
     const amount = requested === 'all' ? stakeBefore : requested;
     if (amount === 0n)
       throw new CliError(
@@ -334,25 +336,36 @@ function originDest(ctx: Context, destDefaultsToOrigin: boolean) {
   return { origin, dest };
 }
 
-async function movedAmount(
+/**
+ * The stake a move, transfer or swap takes from `hot` on subnet `origin` (checked against the
+ * wallet's stake there), with the coldkey and client; both subnets must exist.
+ */
+async function movedStake(
   ctx: Context,
-  client: SubtensorClient,
-  coldkey: Uint8Array,
-  hotkey: Uint8Array,
-  netuid: number,
+  hot: HotkeyRef,
+  origin: number,
+  dest: number,
   allFlag: string,
-): Promise<{ amount: bigint; before: bigint }> {
+): Promise<{ cold: WalletKey; client: SubtensorClient; amount: bigint; before: bigint }> {
+  const cold = await ctx.coldkeypub();
+  const client = await ctx.client();
+  await ctx.requireSubnet(origin);
+  if (dest !== origin) await ctx.requireSubnet(dest);
   const requested = amountOrAll(ctx, allFlag);
-  const before = await client.getStake({ coldkey, hotkey, netuid });
+  const before = await client.getStake({
+    coldkey: cold.publicKey,
+    hotkey: hot.publicKey,
+    netuid: origin,
+  });
   const amount = requested === 'all' ? before : requested;
-  if (amount === 0n)
-    throw new CliError('NO_STAKE', `no stake on ${client.address(hotkey)} in subnet ${netuid}`);
+  const hotSs58 = client.address(hot.publicKey);
+  if (amount === 0n) throw new CliError('NO_STAKE', `no stake on ${hotSs58} in subnet ${origin}`);
   if (amount > before)
     throw new CliError(
       'NOT_ENOUGH_STAKE',
-      `the stake on ${client.address(hotkey)} in subnet ${netuid} is ${formatAlpha(before, '', 9)}, less than ${formatAlpha(amount, '', 9)}`,
+      `the stake on ${hotSs58} in subnet ${origin} is ${formatAlpha(before, '', 9)}, less than ${formatAlpha(amount, '', 9)}`,
     );
-  return { amount, before };
+  return { cold, client, amount, before };
 }
 
 /** `tao stake move`. */
@@ -393,22 +406,11 @@ export const stakeMove = defineCommand({
       destHotText !== undefined
         ? parseSs58(destHotText, ctx.flags.spelling('dest'))
         : hot.publicKey;
-    if (dest === origin && sameKey(destHot, hot.publicKey))
+    if (dest === origin && bytesEqual(destHot, hot.publicKey))
       throw new UsageError(
         'nothing to move: origin and destination are the same hotkey and subnet',
       );
-    const cold = await ctx.coldkeypub();
-    const client = await ctx.client();
-    await ctx.requireSubnet(origin);
-    if (dest !== origin) await ctx.requireSubnet(dest);
-    const { amount, before } = await movedAmount(
-      ctx,
-      client,
-      cold.publicKey,
-      hot.publicKey,
-      origin,
-      'stake-all',
-    );
+    const { cold, client, amount, before } = await movedStake(ctx, hot, origin, dest, 'stake-all');
     const destBefore = await client.getStake({
       coldkey: cold.publicKey,
       hotkey: destHot,
@@ -483,18 +485,7 @@ export const stakeTransfer = defineCommand({
     const destColdText = requiredString(ctx, 'dest').trim();
     const destCold = parseSs58(destColdText, ctx.flags.spelling('dest'));
     const hot = await hotkeyRef(ctx);
-    const cold = await ctx.coldkeypub();
-    const client = await ctx.client();
-    await ctx.requireSubnet(origin);
-    if (dest !== origin) await ctx.requireSubnet(dest);
-    const { amount, before } = await movedAmount(
-      ctx,
-      client,
-      cold.publicKey,
-      hot.publicKey,
-      origin,
-      'stake-all',
-    );
+    const { cold, client, amount, before } = await movedStake(ctx, hot, origin, dest, 'stake-all');
     await ctx.confirm(
       `Transfer ${formatAlpha(amount, '', 9)} of stake on ${hot.ss58} to coldkey ${destColdText}?`,
     );
@@ -558,18 +549,7 @@ export const stakeSwap = defineCommand({
     const { origin, dest } = originDest(ctx, false);
     if (origin === dest) throw new UsageError('--origin-netuid and --dest-netuid must differ');
     const hot = await hotkeyRef(ctx);
-    const cold = await ctx.coldkeypub();
-    const client = await ctx.client();
-    await ctx.requireSubnet(origin);
-    await ctx.requireSubnet(dest);
-    const { amount, before } = await movedAmount(
-      ctx,
-      client,
-      cold.publicKey,
-      hot.publicKey,
-      origin,
-      'swap-all',
-    );
+    const { cold, client, amount, before } = await movedStake(ctx, hot, origin, dest, 'swap-all');
     const destBefore = await client.getStake({
       coldkey: cold.publicKey,
       hotkey: hot.publicKey,
@@ -650,25 +630,11 @@ export const stakeList = defineCommand({
   async run(ctx) {
     const ss58 = ctx.flags.string('ss58');
     let coldkey: Uint8Array;
-    const names = new Map<string, string>();
+    let names = new Map<string, string>();
     if (ss58 !== undefined) coldkey = parseSs58(ss58, ctx.flags.spelling('ss58'));
     else {
-      const k = await ctx.coldkeypub();
-      coldkey = k.publicKey;
-      const w = await ctx.wallet();
-      const { Wallet } = await import('@taoscript/sdk');
-      for (const h of await w.listHotkeys()) {
-        const hw = new Wallet({
-          name: w.name,
-          hotkey: h,
-          path: w.root,
-          env: ctx.env,
-          homeDir: ctx.home,
-          prompt: false,
-        });
-        const hk = await hw.getHotkeypub().catch(() => undefined);
-        if (hk) names.set(hk.ss58Address, h);
-      }
+      coldkey = (await ctx.coldkeypub()).publicKey;
+      names = await hotkeyNames(ctx);
     }
     const client = await ctx.client();
     const [infos, prices, subnets] = await Promise.all([

@@ -13,7 +13,7 @@ import { table } from '../framework/output.js';
 import { parseNetuidList } from '../framework/values.js';
 import { UsageError } from '../io.js';
 import { extrinsicJson, findEvent, includedLine, requiredNetuid } from './shared.js';
-import { metagraphs, neuronRow } from './wallet-chain.js';
+import { metagraphs, neuronRow, SCORE_COLUMNS, scoreCells } from './wallet-chain.js';
 
 const REQUIRED_NETUID: FlagSpec = { ...NETUID_FLAG, help: 'Subnet id (required)' };
 /** `--netuid N`, or N as the command's one bare argument (`tao subnets show 1`). */
@@ -132,14 +132,7 @@ export const subnetsShow = defineCommand({
         const t = table(
           [
             { header: 'UID', right: true },
-            { header: 'STAKE', right: true },
-            { header: 'RANK', right: true },
-            { header: 'TRUST', right: true },
-            { header: 'CONSENSUS', right: true },
-            { header: 'INCENTIVE', right: true },
-            { header: 'DIVIDENDS', right: true },
-            { header: 'EMISSION', right: true },
-            { header: 'VTRUST', right: true },
+            ...SCORE_COLUMNS,
             { header: 'VAL' },
             { header: 'UPDATED', right: true },
             { header: 'ACTIVE' },
@@ -149,14 +142,7 @@ export const subnetsShow = defineCommand({
           ],
           neurons.map((n) => [
             String(n.uid),
-            formatAlpha(n.stake, mg.symbol),
-            n.rank.toFixed(5),
-            n.trust.toFixed(5),
-            n.consensus.toFixed(5),
-            n.incentive.toFixed(5),
-            n.dividends.toFixed(5),
-            formatAlpha(n.emission, mg.symbol),
-            n.validator_trust.toFixed(5),
+            ...scoreCells(n, mg.symbol),
             n.validator_permit ? '*' : '',
             String(BigInt(mg.block) - n.last_update),
             n.active ? 'yes' : 'no',

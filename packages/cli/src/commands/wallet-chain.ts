@@ -9,12 +9,13 @@ import {
   WALLET_FLAGS,
 } from '../framework/common-flags.js';
 import { formatAlpha, formatTao } from '../framework/format.js';
-import { table } from '../framework/output.js';
+import { type Column, table } from '../framework/output.js';
 import { parseSs58, parseTao, RAO_PER_TAO } from '../framework/values.js';
 import { UsageError } from '../io.js';
 import {
   extrinsicJson,
   findEvent,
+  hotkeyNames,
   includedLine,
   optionalNetuid,
   requiredString,
@@ -267,6 +268,32 @@ export function neuronRow(mg: Metagraph, uid: number, name: string | null): Over
   };
 }
 
+/** The score columns of a metagraph table, STAKE to VTRUST; {@link scoreCells} fills them. */
+export const SCORE_COLUMNS: readonly Column[] = [
+  { header: 'STAKE', right: true },
+  { header: 'RANK', right: true },
+  { header: 'TRUST', right: true },
+  { header: 'CONSENSUS', right: true },
+  { header: 'INCENTIVE', right: true },
+  { header: 'DIVIDENDS', right: true },
+  { header: 'EMISSION', right: true },
+  { header: 'VTRUST', right: true },
+];
+
+/** One neuron's cells under {@link SCORE_COLUMNS}. */
+export function scoreCells(n: Omit<OverviewNeuron, 'hotkey_name'>, symbol: string): string[] {
+  return [
+    formatAlpha(n.stake, symbol),
+    n.rank.toFixed(5),
+    n.trust.toFixed(5),
+    n.consensus.toFixed(5),
+    n.incentive.toFixed(5),
+    n.dividends.toFixed(5),
+    formatAlpha(n.emission, symbol),
+    n.validator_trust.toFixed(5),
+  ];
+}
+
 /** Synced lite metagraphs of these subnets, in netuid order. */
 export async function metagraphs(client: SubtensorClient, netuids: number[]): Promise<Metagraph[]> {
   const { Metagraph } = await import('@taoscript/sdk');
@@ -290,20 +317,7 @@ export const walletOverview = defineCommand({
     const only = optionalNetuid(ctx);
     const w = await ctx.wallet();
     const cold = await ctx.coldkeypub();
-    const { Wallet } = await import('@taoscript/sdk');
-    const names = new Map<string, string>();
-    for (const h of await w.listHotkeys()) {
-      const hw = new Wallet({
-        name: w.name,
-        hotkey: h,
-        path: w.root,
-        env: ctx.env,
-        homeDir: ctx.home,
-        prompt: false,
-      });
-      const k = await hw.getHotkeypub().catch(() => undefined);
-      if (k) names.set(k.ss58Address, h);
-    }
+    const names = await hotkeyNames(ctx);
     const client = await ctx.client();
     if (only !== undefined) await ctx.requireSubnet(only);
     const netuids = only !== undefined ? [only] : await client.getNetuids();
@@ -339,14 +353,7 @@ export const walletOverview = defineCommand({
                 { header: 'HOTKEY' },
                 { header: 'UID', right: true },
                 { header: 'ACTIVE' },
-                { header: 'STAKE', right: true },
-                { header: 'RANK', right: true },
-                { header: 'TRUST', right: true },
-                { header: 'CONSENSUS', right: true },
-                { header: 'INCENTIVE', right: true },
-                { header: 'DIVIDENDS', right: true },
-                { header: 'EMISSION', right: true },
-                { header: 'VTRUST', right: true },
+                ...SCORE_COLUMNS,
                 { header: 'VPERMIT' },
                 { header: 'UPDATED', right: true },
                 { header: 'AXON' },
@@ -356,14 +363,7 @@ export const walletOverview = defineCommand({
                 n.hotkey_name ?? '',
                 String(n.uid),
                 n.active ? 'yes' : 'no',
-                formatAlpha(n.stake, s.symbol),
-                n.rank.toFixed(5),
-                n.trust.toFixed(5),
-                n.consensus.toFixed(5),
-                n.incentive.toFixed(5),
-                n.dividends.toFixed(5),
-                formatAlpha(n.emission, s.symbol),
-                n.validator_trust.toFixed(5),
+                ...scoreCells(n, s.symbol),
                 n.validator_permit ? '*' : '',
                 String(BigInt(block) - n.last_update),
                 n.axon ?? '',

@@ -114,80 +114,83 @@ const LOCAL_HYPERPARAMETERS: Hyperparameters = {
 };
 
 type HpKey = keyof Hyperparameters;
-/** Each hyperparameter: its storage item and its AdminUtils setter (call name, argument name). */
-const HYPERPARAMETERS: { [K in HpKey]-?: [StorageItem<[number], unknown>, string, string] } = {
+/** A hyperparameter's storage item and its AdminUtils setter (call name, argument name). */
+type HpSetter = [StorageItem<[number], unknown>, string, string];
+const hp = <V>(item: StorageItem<[number], V>, name: string, arg: string): HpSetter => [
+  item as never,
+  name,
+  arg,
+];
+/** Each hyperparameter: its storage item and its AdminUtils setter. */
+const HYPERPARAMETERS: { [K in HpKey]-?: HpSetter } = {
   // Order matters: max_allowed_uids may not go below min_allowed_uids (default 64), and
   // max_allowed_validators may not exceed max_allowed_uids.
-  min_allowed_uids: [S.MinAllowedUids as never, 'sudo_set_min_allowed_uids', 'min_allowed_uids'],
-  max_allowed_uids: [S.MaxAllowedUids as never, 'sudo_set_max_allowed_uids', 'max_allowed_uids'],
-  max_allowed_validators: [
-    S.MaxAllowedValidators as never,
+  min_allowed_uids: hp(S.MinAllowedUids, 'sudo_set_min_allowed_uids', 'min_allowed_uids'),
+  max_allowed_uids: hp(S.MaxAllowedUids, 'sudo_set_max_allowed_uids', 'max_allowed_uids'),
+  max_allowed_validators: hp(
+    S.MaxAllowedValidators,
     'sudo_set_max_allowed_validators',
     'max_allowed_validators',
-  ],
-  weights_set_rate_limit: [
-    S.WeightsSetRateLimit as never,
+  ),
+  weights_set_rate_limit: hp(
+    S.WeightsSetRateLimit,
     'sudo_set_weights_set_rate_limit',
     'weights_set_rate_limit',
-  ],
-  commit_reveal_weights_enabled: [
-    S.CommitRevealWeightsEnabled as never,
+  ),
+  commit_reveal_weights_enabled: hp(
+    S.CommitRevealWeightsEnabled,
     'sudo_set_commit_reveal_weights_enabled',
     'enabled',
-  ],
-  commit_reveal_period: [
-    S.RevealPeriodEpochs as never,
+  ),
+  commit_reveal_period: hp(
+    S.RevealPeriodEpochs,
     'sudo_set_commit_reveal_weights_interval',
     'interval',
-  ],
-  immunity_period: [S.ImmunityPeriod as never, 'sudo_set_immunity_period', 'immunity_period'],
-  min_allowed_weights: [
-    S.MinAllowedWeights as never,
+  ),
+  immunity_period: hp(S.ImmunityPeriod, 'sudo_set_immunity_period', 'immunity_period'),
+  min_allowed_weights: hp(
+    S.MinAllowedWeights,
     'sudo_set_min_allowed_weights',
     'min_allowed_weights',
-  ],
-  max_registrations_per_block: [
-    S.MaxRegistrationsPerBlock as never,
+  ),
+  max_registrations_per_block: hp(
+    S.MaxRegistrationsPerBlock,
     'sudo_set_max_registrations_per_block',
     'max_registrations_per_block',
-  ],
-  target_registrations_per_interval: [
-    S.TargetRegistrationsPerInterval as never,
+  ),
+  target_registrations_per_interval: hp(
+    S.TargetRegistrationsPerInterval,
     'sudo_set_target_registrations_per_interval',
     'target_registrations_per_interval',
-  ],
-  adjustment_interval: [
-    S.AdjustmentInterval as never,
+  ),
+  adjustment_interval: hp(
+    S.AdjustmentInterval,
     'sudo_set_adjustment_interval',
     'adjustment_interval',
-  ],
-  activity_cutoff: [S.ActivityCutoff as never, 'sudo_set_activity_cutoff', 'activity_cutoff'],
-  serving_rate_limit: [
-    S.ServingRateLimit as never,
-    'sudo_set_serving_rate_limit',
-    'serving_rate_limit',
-  ],
-  weights_version_key: [
-    S.WeightsVersionKey as never,
+  ),
+  activity_cutoff: hp(S.ActivityCutoff, 'sudo_set_activity_cutoff', 'activity_cutoff'),
+  serving_rate_limit: hp(S.ServingRateLimit, 'sudo_set_serving_rate_limit', 'serving_rate_limit'),
+  weights_version_key: hp(
+    S.WeightsVersionKey,
     'sudo_set_weights_version_key',
     'weights_version_key',
-  ],
-  kappa: [S.Kappa as never, 'sudo_set_kappa', 'kappa'],
-  rho: [S.Rho as never, 'sudo_set_rho', 'rho'],
-  bonds_moving_average: [
-    S.BondsMovingAverage as never,
+  ),
+  kappa: hp(S.Kappa, 'sudo_set_kappa', 'kappa'),
+  rho: hp(S.Rho, 'sudo_set_rho', 'rho'),
+  bonds_moving_average: hp(
+    S.BondsMovingAverage,
     'sudo_set_bonds_moving_average',
     'bonds_moving_average',
-  ],
-  liquid_alpha_enabled: [S.LiquidAlphaOn as never, 'sudo_set_liquid_alpha_enabled', 'enabled'],
-  yuma3_enabled: [S.Yuma3On as never, 'sudo_set_yuma3_enabled', 'enabled'],
-  registration_allowed: [
-    S.NetworkRegistrationAllowed as never,
+  ),
+  liquid_alpha_enabled: hp(S.LiquidAlphaOn, 'sudo_set_liquid_alpha_enabled', 'enabled'),
+  yuma3_enabled: hp(S.Yuma3On, 'sudo_set_yuma3_enabled', 'enabled'),
+  registration_allowed: hp(
+    S.NetworkRegistrationAllowed,
     'sudo_set_network_registration_allowed',
     'registration_allowed',
-  ],
-  min_burn: [S.MinBurn as never, 'sudo_set_min_burn', 'min_burn'],
-  max_burn: [S.MaxBurn as never, 'sudo_set_max_burn', 'max_burn'],
+  ),
+  min_burn: hp(S.MinBurn, 'sudo_set_min_burn', 'min_burn'),
+  max_burn: hp(S.MaxBurn, 'sudo_set_max_burn', 'max_burn'),
 };
 
 /** The settings of one subnet: tempo, the hyperparameters, and emission switched on. */
@@ -198,7 +201,7 @@ function subnetSettings(netuid: number, tempo: number, hp: Hyperparameters): Set
   const merged: Hyperparameters = { ...LOCAL_HYPERPARAMETERS, ...hp };
   for (const [key, [item, name, argName]] of Object.entries(HYPERPARAMETERS) as [
     HpKey,
-    [StorageItem<[number], unknown>, string, string],
+    HpSetter,
   ][]) {
     const value = merged[key];
     if (value === undefined) continue;

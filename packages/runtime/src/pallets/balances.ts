@@ -44,10 +44,15 @@ function exists(info: AccountInfo): boolean {
 /**
  * Sets an account's free balance, creating it (NewAccount, Endowed) when it reaches the
  * existential deposit and reaping it (DustLost, KilledAccount) when it falls below.
- * Total issuance is not touched here except for dust, which is burned.
+ * Total issuance is not touched here except for dust, which is burned. `info`: the account as
+ * just read (saves re-reading it; it is updated in place).
  */
-export function setFree(ctx: DispatchContext, who: Uint8Array, free: bigint): void {
-  const info = account(ctx, who);
+export function setFree(
+  ctx: DispatchContext,
+  who: Uint8Array,
+  free: bigint,
+  info: AccountInfo = account(ctx, who),
+): void {
   const existed = exists(info);
   if (free < EXISTENTIAL_DEPOSIT && info.consumers === 0 && info.sufficients === 0) {
     if (existed || free > 0n) {

@@ -180,6 +180,19 @@ describe('Axon: serving', () => {
     const bad = makeAxon({}, () => ({ dummy_output: 'not an int' }));
     assert.equal((await send(bad.axon, await signed())).status, 500);
   });
+  it('sends a handler’s free-text status message as a legal, bounded header', async () => {
+    const text = `line1\nline2\u0000${'x'.repeat(2000)}`;
+    const { axon } = makeAxon({}, () => {
+      throw new AxonError('AXON_HANDLER_ERROR', text, 503);
+    });
+    const res = await send(axon, await signed());
+    assert.equal(res.status, 503);
+    assert.equal(res.json.message, text);
+    const header = res.headers.get('bt_header_axon_status_message') ?? '';
+    assert.equal(header.length, 1024);
+    assert.ok(header.startsWith('line1?line2?xxx'), header.slice(0, 20));
+    assert.ok(header.endsWith('x...'));
+  });
   it('hands handlers a live signal and the deadline, sync or async, also through a spread', async () => {
     const seen: { aborted: boolean; left: number; spread: boolean }[] = [];
     const axon = new Axon({ keypair: alice, host: '127.0.0.1', port: 0, neurons });

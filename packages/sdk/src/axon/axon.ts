@@ -26,6 +26,7 @@ import {
   type ParsedHeaders,
   parseHeaders,
   parseRawHeaders,
+  sanitizeStatusHeaders,
   toHeaders,
 } from '../synapse/headers.js';
 import { nowNs, uuid1 } from '../synapse/nonce.js';
@@ -351,8 +352,6 @@ const DEFAULTS = {
   maxHeaderBytes: 16 * 1024,
   shutdownGraceMs: 10_000,
 };
-const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
-const HAS_INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
 const MAX_HEADER_VALUE = 1024;
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
@@ -363,23 +362,6 @@ const MAX_TRANSIT_MS = 1000;
 const STREAM_GRACE_MS = 1000;
 const DEADLINE = new Error('the handler deadline passed');
 const DISCONNECTED = new Error('the client closed the connection');
-
-// Every other header value is a number, our own text, or text that arrived in a request header
-// (which Node's parser already held to the header character set); status messages can carry a
-// handler's or blacklist hook's free text.
-const FREE_TEXT_HEADERS = ['bt_header_axon_status_message', 'bt_header_dendrite_status_message'];
-
-function sanitize(headers: Record<string, string>): Record<string, string> {
-  for (const k of FREE_TEXT_HEADERS) {
-    const v = headers[k];
-    if (v === undefined) continue;
-    if (v.length <= MAX_HEADER_VALUE && !HAS_INVALID_HEADER_CHAR.test(v)) continue;
-    let clean = v.replace(INVALID_HEADER_CHARS, '?');
-    if (clean.length > MAX_HEADER_VALUE) clean = `${clean.slice(0, MAX_HEADER_VALUE - 3)}...`;
-    headers[k] = clean;
-  }
-  return headers;
-}
 
 function forbidden(reason: string): Reject {
   return new Reject(403, `Forbidden. Key is blacklisted: ${reason}.`);
@@ -1197,8 +1179,10 @@ export class Axon {
     synapse.axon.status_message = 'Success';
     synapse.axon.process_time = handlerSeconds;
     if (this.#opts.signResponses) await this.#signResponse(synapse);
-    const headers = sanitize(
+    // Status messages can carry a handler's or blacklist hook's free text.
+    const headers = sanitizeStatusHeaders(
       toHeaders(synapse, route.reuseHash ? { bodyHash: synapse.computed_body_hash } : {}),
+      MAX_HEADER_VALUE,
     );
     headers['content-type'] = stream ? 'text/event-stream' : 'application/json';
     if (this.#stopping) headers.connection = 'close';
@@ -1245,7 +1229,7 @@ export class Axon {
     synapse.axon.process_time = (performance.now() - state.t0) / 1000;
     let headers: Record<string, string>;
     try {
-      headers = sanitize(toHeaders(synapse));
+      headers = sanitizeStatusHeaders(toHeaders(synapse), MAX_HEADER_VALUE);
     } catch {
       headers = {};
     }

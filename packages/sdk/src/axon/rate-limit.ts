@@ -11,7 +11,7 @@ interface Bucket {
 
 const MAX_KEYS = 100_000;
 
-/** Token buckets keyed by hotkey; `take()` is false when the caller is over its limit. */
+/** Token buckets keyed by hotkey; `take()` gives the milliseconds to wait when over the limit. */
 export class RateLimiter {
   readonly #buckets = new Map<string, Bucket>();
   readonly #rate: number;

@@ -6,24 +6,19 @@
 import { type HexString, ss58Encode } from '@taoscript/codec';
 import type { CommitStore } from '../client/types.js';
 import { accountBytes } from '../weights/commit-hash.js';
-import { type PendingCommit, PendingCommitEntry } from '../weights/pending-commit.js';
+import {
+  checkCommitBlock,
+  checkPendingCommit,
+  type PendingCommit,
+} from '../weights/pending-commit.js';
 
 /** Most commits one store keeps (the file store's per-hotkey limit). */
 export const MAX_MEMORY_COMMITS = 10_000;
 
-/** The commit, checked as the file store checks it, keyed by its hotkey's public key. */
+/** The commit, checked as the file store checks it (a fresh copy), keyed by its hotkey. */
 function checked(commit: unknown): Stored {
-  if (typeof commit !== 'object' || commit === null) throw new TypeError('expected a commit');
-  const c = commit as PendingCommit;
-  if (typeof c.versionKey !== 'bigint') throw new TypeError('commit.versionKey must be a bigint');
-  const entry = PendingCommitEntry.safeParse({ ...c, versionKey: String(c.versionKey) });
-  if (!entry.success) {
-    const issue = entry.error.issues[0];
-    throw new RangeError(
-      `MemoryCommitStore: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid commit'}`,
-    );
-  }
-  return { who: keyOf(c.hotkey), commit: copy({ ...entry.data, versionKey: c.versionKey }) };
+  const c = checkPendingCommit(commit, 'MemoryCommitStore');
+  return { who: keyOf(c.hotkey), commit: c };
 }
 
 interface Stored {
@@ -90,8 +85,7 @@ export class MemoryCommitStore implements CommitStore {
     commitHash: HexString,
     block: number,
   ): Promise<void> {
-    if (!Number.isSafeInteger(block) || block < 0)
-      throw new RangeError('block must be a non-negative integer');
+    checkCommitBlock(block);
     const s = this.#stored.get(idOf(keyOf(hotkey), genesisHash, commitHash));
     if (s !== undefined) s.commit.block = block;
   }

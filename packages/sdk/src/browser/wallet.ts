@@ -6,14 +6,14 @@
 import { WalletError } from '../wallet/errors.js';
 import type { KdfOptions } from '../wallet/kdf-params.js';
 import { keyfileEncryption } from '../wallet/keyfile-encryption.js';
-import { decryptNaclWith, encryptNaclWith } from '../wallet/nacl-box.js';
+import {
+  type DecryptKeyfileOptions,
+  decryptNaclWith,
+  encryptNaclWith,
+} from '../wallet/nacl-box.js';
 import { deriveNaclKey } from './kdf.js';
 
-/** Options for decrypting keyfile bytes. */
-export interface DecryptKeyfileOptions extends KdfOptions {
-  /** File name for error messages. */
-  path?: string;
-}
+export type { DecryptKeyfileOptions } from '../wallet/nacl-box.js';
 
 /**
  * Encrypts keyfile plaintext as btwallet does (`$NACL`: Argon2i, then XSalsa20-Poly1305).
@@ -38,7 +38,7 @@ export function encryptNacl(
 export function decryptNacl(
   data: Uint8Array,
   password: string,
-  opts: KdfOptions & { path?: string } = {},
+  opts: DecryptKeyfileOptions = {},
 ): Promise<Uint8Array> {
   return decryptNaclWith(deriveNaclKey, data, password, opts);
 }

@@ -31,6 +31,7 @@ import {
   isHex,
   ss58Encode,
   toHex,
+  U64_MAX,
 } from '@taoscript/codec';
 import { createClient, type PolkadotClient } from 'polkadot-api';
 import { getPolkadotSigner } from 'polkadot-api/signer';
@@ -124,7 +125,6 @@ import {
   ratio,
   signerOf,
   toleranceOf,
-  U64_MAX,
   u8Of,
   u16Of,
 } from './validate.js';
@@ -611,49 +611,42 @@ export class SubtensorClient {
   }
 
   /** What staking `amount` rao into `netuid` would yield now (`sim_swap_tao_for_alpha`). */
-  async previewAddStake(netuid: number, amount: bigint, opts: ReadOptions = {}) {
-    amountOf(amount);
-    const at = await this.#hash(opts.at);
-    const [price, sim] = await Promise.all([
-      this.alphaPrice(netuid, { at }),
-      this.runtimeApi<SimSwapResult>(
-        'SwapRuntimeApi',
-        'sim_swap_tao_for_alpha',
-        [netuidOf(netuid), amount],
-        { at },
-      ),
-    ]);
-    const ideal = price === 0n ? 0n : (amount * PRICE_SCALE) / price;
-    const out = sim.alpha_amount;
-    return {
-      price,
-      sim,
-      amountOut: out,
-      slippage: ideal === 0n ? 0 : 1 - ratio(out, ideal),
-    } satisfies StakePreview;
+  previewAddStake(netuid: number, amount: bigint, opts: ReadOptions = {}): Promise<StakePreview> {
+    return this.#previewSwap(netuid, amount, 'sim_swap_tao_for_alpha', opts);
   }
 
   /** What unstaking `amount` alpha from `netuid` would pay now (`sim_swap_alpha_for_tao`). */
-  async previewRemoveStake(netuid: number, amount: bigint, opts: ReadOptions = {}) {
+  previewRemoveStake(
+    netuid: number,
+    amount: bigint,
+    opts: ReadOptions = {},
+  ): Promise<StakePreview> {
+    return this.#previewSwap(netuid, amount, 'sim_swap_alpha_for_tao', opts);
+  }
+
+  /** A simulated swap of `amount` compared with what the spot price alone would give. */
+  async #previewSwap(
+    netuid: number,
+    amount: bigint,
+    method: 'sim_swap_tao_for_alpha' | 'sim_swap_alpha_for_tao',
+    opts: ReadOptions,
+  ): Promise<StakePreview> {
     amountOf(amount);
     const at = await this.#hash(opts.at);
     const [price, sim] = await Promise.all([
       this.alphaPrice(netuid, { at }),
-      this.runtimeApi<SimSwapResult>(
-        'SwapRuntimeApi',
-        'sim_swap_alpha_for_tao',
-        [netuidOf(netuid), amount],
-        { at },
-      ),
+      this.runtimeApi<SimSwapResult>('SwapRuntimeApi', method, [netuidOf(netuid), amount], { at }),
     ]);
-    const ideal = (amount * price) / PRICE_SCALE;
-    const out = sim.tao_amount;
-    return {
-      price,
-      sim,
-      amountOut: out,
-      slippage: ideal === 0n ? 0 : 1 - ratio(out, ideal),
-    } satisfies StakePreview;
+    let ideal: bigint;
+    let amountOut: bigint;
+    if (method === 'sim_swap_tao_for_alpha') {
+      ideal = price === 0n ? 0n : (amount * PRICE_SCALE) / price;
+      amountOut = sim.alpha_amount;
+    } else {
+      ideal = (amount * price) / PRICE_SCALE;
+      amountOut = sim.tao_amount;
+    }
+    return { price, sim, amountOut, slippage: ideal === 0n ? 0 : 1 - ratio(amountOut, ideal) };
   }
 
   /** Whether subnet `netuid` exists (`NetworksAdded`). */
@@ -768,6 +761,17 @@ export class SubtensorClient {
     const check = this.#require(this.compat.call(pallet, name));
     const ours = this.compat.ourCallEnum(pallet) as AnyShape;
     return concatBytes(new Uint8Array([check.palletIndex]), ours.enc({ type: name, value: args }));
+  }
+
+  /** Encodes `pallet.name(args)` (checked against the node) and signs and submits it. */
+  #call(
+    pallet: string,
+    name: string,
+    args: unknown,
+    signer: Signer,
+    o: ExtrinsicOptions,
+  ): Promise<ExtrinsicResult> {
+    return this.#submit(this.#encodeCall(pallet, name, args), signer, o);
   }
 
   async #nonce(who: Uint8Array): Promise<number | undefined> {
@@ -898,11 +902,7 @@ export class SubtensorClient {
     const call = p?.call as { type?: unknown; value?: { type?: unknown; value?: unknown } };
     if (typeof call?.type !== 'string' || typeof call.value?.type !== 'string')
       throw new TypeError('call must be { type: pallet, value: { type: call, value: args } }');
-    return this.#submit(
-      this.#encodeCall(call.type, call.value.type, call.value.value),
-      p.signer,
-      o,
-    );
+    return this.#call(call.type, call.value.type, call.value.value, p.signer, o);
   }
 
   /**
@@ -915,17 +915,15 @@ export class SubtensorClient {
     const keepAlive = p.keepAlive ?? true;
     if (typeof keepAlive !== 'boolean') throw new TypeError('keepAlive must be a boolean');
     if (p.all === true)
-      return this.#submit(
-        this.#encodeCall('Balances', 'transfer_all', { dest, keep_alive: keepAlive }),
-        p.signer,
-        o,
-      );
+      return this.#call('Balances', 'transfer_all', { dest, keep_alive: keepAlive }, p.signer, o);
     const value = amountOf(p.amount);
-    return this.#submit(
-      this.#encodeCall('Balances', keepAlive ? 'transfer_keep_alive' : 'transfer_allow_death', {
+    return this.#call(
+      'Balances',
+      keepAlive ? 'transfer_keep_alive' : 'transfer_allow_death',
+      {
         dest,
         value,
-      }),
+      },
       p.signer,
       o,
     );
@@ -941,7 +939,7 @@ export class SubtensorClient {
     o: ExtrinsicOptions = {},
   ): Promise<BurnedRegisterReturnType> {
     const args = { netuid: netuidOf(p?.netuid), hotkey: accountBytes(p.hotkey, 'hotkey') };
-    return this.#submit(this.#encodeCall('SubtensorModule', 'burned_register', args), p.signer, o);
+    return this.#call('SubtensorModule', 'burned_register', args, p.signer, o);
   }
 
   /**
@@ -984,11 +982,15 @@ export class SubtensorClient {
       )
         return { ok: true, skipped: true };
     }
-    return this.#submit(this.#encodeCall('SubtensorModule', 'serve_axon', args), signer, o);
+    return this.#call('SubtensorModule', 'serve_axon', args, signer, o);
   }
 
-  /** Converts weights and checks what can be checked before submitting. */
-  async #prepareWeights(p: SetWeightsParameters, at: HexString) {
+  /**
+   * Converts weights and checks what can be checked before submitting, including that the subnet
+   * does (`commitReveal`) or does not use commit-reveal.
+   */
+  async #prepareWeights(p: SetWeightsParameters, commitReveal: boolean) {
+    const at = await this.#hash('best');
     if (typeof p !== 'object' || p === null) throw new TypeError('expected parameters');
     const netuid = netuidOf(p.netuid);
     const mechid = p.mechid ?? 0;
@@ -1000,9 +1002,10 @@ export class SubtensorClient {
       p.dtype !== undefined ? { dtype: p.dtype } : {},
     );
     const signer = signerOf(p.signer);
-    const [n, uid] = await Promise.all([
+    const [n, uid, crEnabled] = await Promise.all([
       this.getSubnetworkN(netuid, { at }),
       this.getUidForHotkey(netuid, signer.publicKey, { at }),
+      this.commitRevealEnabled(netuid, { at }),
     ]);
     for (const u of converted.uids)
       if (u >= n) throw new RangeError(`uid ${u} is out of range: subnet ${netuid} has ${n} uids`);
@@ -1010,6 +1013,16 @@ export class SubtensorClient {
       throw new PreconditionError(
         'HOTKEY_NOT_REGISTERED',
         `hotkey ${this.address(signer.publicKey)} is not registered on subnet ${netuid}`,
+      );
+    if (crEnabled && !commitReveal)
+      throw new PreconditionError(
+        'COMMIT_REVEAL_ENABLED',
+        `subnet ${netuid} uses commit-reveal; use commitWeights and revealWeights`,
+      );
+    if (!crEnabled && commitReveal)
+      throw new PreconditionError(
+        'COMMIT_REVEAL_DISABLED',
+        `subnet ${netuid} does not use commit-reveal; use setWeights`,
       );
     return { netuid, mechid, versionKey, signer, ...converted };
   }
@@ -1024,13 +1037,7 @@ export class SubtensorClient {
     p: SetWeightsParameters,
     o: ExtrinsicOptions = {},
   ): Promise<SetWeightsReturnType> {
-    const at = await this.#hash('best');
-    const w = await this.#prepareWeights(p, at);
-    if (await this.commitRevealEnabled(w.netuid, { at }))
-      throw new PreconditionError(
-        'COMMIT_REVEAL_ENABLED',
-        `subnet ${w.netuid} uses commit-reveal; use commitWeights and revealWeights`,
-      );
+    const w = await this.#prepareWeights(p, false);
     const r = await this.#hotkeySubmit(
       this.#encodeCall('SubtensorModule', 'set_mechanism_weights', {
         netuid: w.netuid,
@@ -1055,13 +1062,7 @@ export class SubtensorClient {
     p: CommitWeightsParameters,
     o: ExtrinsicOptions = {},
   ): Promise<CommitWeightsReturnType> {
-    const at = await this.#hash('best');
-    const w = await this.#prepareWeights(p, at);
-    if (!(await this.commitRevealEnabled(w.netuid, { at })))
-      throw new PreconditionError(
-        'COMMIT_REVEAL_DISABLED',
-        `subnet ${w.netuid} does not use commit-reveal; use setWeights`,
-      );
+    const w = await this.#prepareWeights(p, true);
     const salt = p.salt ?? randomSalt();
     const hotkey = this.address(w.signer.publicKey);
     const hash = computeCommitHash({
@@ -1267,30 +1268,12 @@ export class SubtensorClient {
    */
   async addStake(p: AddStakeParameters, o: ExtrinsicOptions = {}): Promise<AddStakeReturnType> {
     const netuid = netuidOf(p?.netuid);
-    const hotkey = accountBytes(p.hotkey, 'hotkey');
-    const amount = amountOf(p.amount);
-    if (p.limit === undefined) {
-      const r = await this.#submit(
-        this.#encodeCall('SubtensorModule', 'add_stake', { hotkey, netuid, amount_staked: amount }),
-        p.signer,
-        o,
-      );
-      return { ...r, limitPrice: undefined };
-    }
-    this.#require(this.compat.call('SubtensorModule', 'add_stake_limit'));
-    const limitPrice = await this.#limitPrice(p.limit, 1, () => this.alphaPrice(netuid));
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'add_stake_limit', {
-        hotkey,
-        netuid,
-        amount_staked: amount,
-        limit_price: limitPrice,
-        allow_partial: p.limit.allowPartial ?? false,
-      }),
-      p.signer,
-      o,
-    );
-    return { ...r, limitPrice };
+    const args = {
+      hotkey: accountBytes(p.hotkey, 'hotkey'),
+      netuid,
+      amount_staked: amountOf(p.amount),
+    };
+    return this.#stake('add_stake', args, p.limit, 1, () => this.alphaPrice(netuid), p.signer, o);
   }
 
   /**
@@ -1303,34 +1286,20 @@ export class SubtensorClient {
     o: ExtrinsicOptions = {},
   ): Promise<RemoveStakeReturnType> {
     const netuid = netuidOf(p?.netuid);
-    const hotkey = accountBytes(p.hotkey, 'hotkey');
-    const amount = amountOf(p.amount);
-    if (p.limit === undefined) {
-      const r = await this.#submit(
-        this.#encodeCall('SubtensorModule', 'remove_stake', {
-          hotkey,
-          netuid,
-          amount_unstaked: amount,
-        }),
-        p.signer,
-        o,
-      );
-      return { ...r, limitPrice: undefined };
-    }
-    this.#require(this.compat.call('SubtensorModule', 'remove_stake_limit'));
-    const limitPrice = await this.#limitPrice(p.limit, -1, () => this.alphaPrice(netuid));
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'remove_stake_limit', {
-        hotkey,
-        netuid,
-        amount_unstaked: amount,
-        limit_price: limitPrice,
-        allow_partial: p.limit.allowPartial ?? false,
-      }),
+    const args = {
+      hotkey: accountBytes(p.hotkey, 'hotkey'),
+      netuid,
+      amount_unstaked: amountOf(p.amount),
+    };
+    return this.#stake(
+      'remove_stake',
+      args,
+      p.limit,
+      -1,
+      () => this.alphaPrice(netuid),
       p.signer,
       o,
     );
-    return { ...r, limitPrice };
   }
 
   /** Moves alpha between hotkeys and/or subnets (`move_stake`). */
@@ -1342,7 +1311,7 @@ export class SubtensorClient {
       destination_netuid: netuidOf(p.destinationNetuid, 'destinationNetuid'),
       alpha_amount: amountOf(p.amount),
     };
-    return this.#submit(this.#encodeCall('SubtensorModule', 'move_stake', args), p.signer, o);
+    return this.#call('SubtensorModule', 'move_stake', args, p.signer, o);
   }
 
   /** Gives alpha to another coldkey (`transfer_stake`). */
@@ -1357,7 +1326,7 @@ export class SubtensorClient {
       destination_netuid: netuidOf(p.destinationNetuid, 'destinationNetuid'),
       alpha_amount: amountOf(p.amount),
     };
-    return this.#submit(this.#encodeCall('SubtensorModule', 'transfer_stake', args), p.signer, o);
+    return this.#call('SubtensorModule', 'transfer_stake', args, p.signer, o);
   }
 
   /**
@@ -1376,32 +1345,42 @@ export class SubtensorClient {
       throw new RangeError(
         'originNetuid and destinationNetuid must differ (moveStake moves within a subnet)',
       );
-    const amount = amountOf(p.amount);
     const args = {
       hotkey,
       origin_netuid: origin,
       destination_netuid: destination,
-      alpha_amount: amount,
+      alpha_amount: amountOf(p.amount),
     };
-    if (p.limit === undefined) {
-      const r = await this.#submit(
-        this.#encodeCall('SubtensorModule', 'swap_stake', args),
-        p.signer,
-        o,
-      );
+    const priceRatio = () => this.swapPriceRatio(origin, destination);
+    return this.#stake('swap_stake', args, p.limit, -1, priceRatio, p.signer, o);
+  }
+
+  /**
+   * Submits `SubtensorModule.<call>(args)`, or with `limit` `<call>_limit` with the limit price
+   * (see {@link #limitPrice}) and `allow_partial` added.
+   */
+  async #stake(
+    call: 'add_stake' | 'remove_stake' | 'swap_stake',
+    args: Record<string, unknown>,
+    limit: StakeLimit | undefined,
+    sign: 1 | -1,
+    current: () => Promise<bigint>,
+    signer: Signer,
+    o: ExtrinsicOptions,
+  ): Promise<ExtrinsicResult & { limitPrice: bigint | undefined }> {
+    if (limit === undefined) {
+      const r = await this.#call('SubtensorModule', call, args, signer, o);
       return { ...r, limitPrice: undefined };
     }
-    this.#require(this.compat.call('SubtensorModule', 'swap_stake_limit'));
-    const limitPrice = await this.#limitPrice(p.limit, -1, () =>
-      this.swapPriceRatio(origin, destination),
-    );
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'swap_stake_limit', {
-        ...args,
-        limit_price: limitPrice,
-        allow_partial: p.limit.allowPartial ?? false,
-      }),
-      p.signer,
+    const limited = `${call}_limit` as const;
+    // Refuse a node without the call before reading the price.
+    this.#require(this.compat.call('SubtensorModule', limited));
+    const limitPrice = await this.#limitPrice(limit, sign, current);
+    const r = await this.#call(
+      'SubtensorModule',
+      limited,
+      { ...args, limit_price: limitPrice, allow_partial: limit.allowPartial ?? false },
+      signer,
       o,
     );
     return { ...r, limitPrice };
@@ -1448,11 +1427,7 @@ export class SubtensorClient {
    */
   async startCall(p: StartCallParameters, o: ExtrinsicOptions = {}): Promise<StartCallReturnType> {
     const netuid = netuidOf(p?.netuid);
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'start_call', { netuid }),
-      p.signer,
-      o,
-    );
+    const r = await this.#call('SubtensorModule', 'start_call', { netuid }, p.signer, o);
     const ev = r.ok
       ? r.events.find(
           (e) => e.pallet === 'SubtensorModule' && e.name === 'FirstEmissionBlockNumberSet',
@@ -1486,10 +1461,12 @@ export class SubtensorClient {
       if (p.netuids !== undefined) throw new TypeError('netuids go only with KeepSubnets');
       claimType = { type };
     }
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'set_root_claim_type', {
+    const r = await this.#call(
+      'SubtensorModule',
+      'set_root_claim_type',
+      {
         new_root_claim_type: claimType,
-      }),
+      },
       p.signer,
       o,
     );
@@ -1505,11 +1482,7 @@ export class SubtensorClient {
     if (typeof p !== 'object' || p === null) throw new TypeError('expected parameters');
     const netuids = netuidSet(p.netuids, MAX_SUBNET_CLAIMS);
     if (netuids.length === 0) throw new RangeError('netuids must name at least one subnet');
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', 'claim_root', { subnets: netuids }),
-      p.signer,
-      o,
-    );
+    const r = await this.#call('SubtensorModule', 'claim_root', { subnets: netuids }, p.signer, o);
     const claimed = r.events.some(
       (e) => e.pallet === 'SubtensorModule' && e.name === 'RootClaimed',
     );
@@ -1534,11 +1507,7 @@ export class SubtensorClient {
         `the take of ${this.address(hotkey)} is already ${take}/65535`,
       );
     const call = take > takeBefore ? 'increase_take' : 'decrease_take';
-    const r = await this.#submit(
-      this.#encodeCall('SubtensorModule', call, { hotkey, take }),
-      signer,
-      o,
-    );
+    const r = await this.#call('SubtensorModule', call, { hotkey, take }, signer, o);
     return { ...r, takeBefore, take, call };
   }
 
@@ -1616,7 +1585,7 @@ export class SubtensorClient {
             signer,
             o,
           )
-        : await this.#submit(this.#encodeCall('AdminUtils', plan.param.call, args), signer, o);
+        : await this.#call('AdminUtils', plan.param.call, args, signer, o);
     return { ...r, ...plan };
   }
 

@@ -142,11 +142,6 @@ export class MetadataCompat {
       for (const m of api.methods) this.#ourApis.set(`${api.name}.${m.name}`, m);
   }
 
-  /** Every item checked so far. */
-  checked(): ItemCheck[] {
-    return [...this.#checks.values()];
-  }
-
   #entry(id: number): LiveEntry {
     const e = this.#lookup.get(id);
     if (!e) throw new RangeError(`node metadata refers to unknown type id ${id}`);

@@ -140,6 +140,8 @@ describe('EventDecoder', () => {
   it('readCompact and LiveSkipper measure SCALE values', () => {
     for (const n of [0, 1, 63, 64, 16_383, 16_384, 2 ** 30 - 1, 2 ** 30, 2 ** 40])
       assert.deepEqual(readCompact(encodeCompact(n), 0), [n, encodeCompact(n).length]);
+    assert.throws(() => readCompact(new Uint8Array([0x01]), 0), RangeError);
+    assert.throws(() => readCompact(new Uint8Array(), 0), RangeError);
     const md = parseMetadata(V15);
     const skipper = new LiveSkipper(md);
     const bytes = record(3, stakeAdded);

@@ -5,6 +5,7 @@
  */
 import type { UnifiedMetadata } from '@polkadot-api/substrate-bindings';
 import { type AnyShape, Phase, type RuntimeEvent } from '@taoscript/chain-types';
+import { compactLength } from '@taoscript/codec';
 import type { MetadataCompat } from './compat.js';
 
 type LiveEntry = UnifiedMetadata['lookup'][number];
@@ -32,31 +33,14 @@ function need(b: Uint8Array, end: number): number {
   return end;
 }
 
-/** Reads a SCALE compact at `at`: its value (as a number, capped at 2^53) and the next offset. */
+/**
+ * Reads a SCALE compact at `at` (codec's `compactLength`): its value (as a number, capped at
+ * 2^53) and the next offset.
+ */
 export function readCompact(b: Uint8Array, at: number): [number, number] {
-  need(b, at + 1);
-  const first = b[at] as number;
-  switch (first & 3) {
-    case 0:
-      return [first >>> 2, at + 1];
-    case 1:
-      need(b, at + 2);
-      return [(first | ((b[at + 1] as number) << 8)) >>> 2, at + 2];
-    case 2:
-      need(b, at + 4);
-      return [
-        ((first | ((b[at + 1] as number) << 8) | ((b[at + 2] as number) << 16)) >>> 2) +
-          (b[at + 3] as number) * 2 ** 22,
-        at + 4,
-      ];
-    default: {
-      const len = (first >>> 2) + 4;
-      need(b, at + 1 + len);
-      let v = 0;
-      for (let i = len - 1; i >= 0; i--) v = v * 256 + (b[at + 1 + i] as number);
-      return [Math.min(v, Number.MAX_SAFE_INTEGER), at + 1 + len];
-    }
-  }
+  const { value, length } = compactLength(b, at);
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  return [Number(value > max ? max : value), at + length];
 }
 
 /**

@@ -4,8 +4,9 @@
  * `root` setters only root (the sudo key through `Sudo.sudo`). Origins as subtensor 14bc6f9f's
  * pallets/admin-utils checks them (`ensure_root` vs `ensure_sn_owner_or_root_with_limits`).
  */
+
+import { U64_MAX } from '@taoscript/codec';
 import { accountBytes } from '../weights/commit-hash.js';
-import { U64_MAX } from './validate.js';
 
 /** How a hyperparameter's value is typed. */
 export type HyperparameterType =

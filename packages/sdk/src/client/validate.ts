@@ -1,9 +1,8 @@
 /** Argument checks and small helpers of the chain client (TypeError / RangeError at the edge). */
+import { U64_MAX } from '@taoscript/codec';
 import { ClientTimeoutError } from './errors.js';
 import type { Signer } from './types.js';
 
-/** 2^64 − 1. */
-export const U64_MAX = (1n << 64n) - 1n;
 /** Prices are rao per alpha scaled by 1e9. */
 export const PRICE_SCALE = 1_000_000_000n;
 

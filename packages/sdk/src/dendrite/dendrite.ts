@@ -10,7 +10,7 @@ import {
   parseBodyFields,
   type SynapseBase,
 } from '../synapse/define.js';
-import { parseHeaders, toHeaders } from '../synapse/headers.js';
+import { parseHeaders, sanitizeStatusHeaders, toHeaders } from '../synapse/headers.js';
 import { nextNonce, uuid1 } from '../synapse/nonce.js';
 import { parsePyJson } from '../synapse/py-json.js';
 import { pyFloatRepr } from '../synapse/python-repr.js';
@@ -80,7 +80,6 @@ export type DendriteStreamEvent<T extends SynapseBase> =
   | { type: 'result'; synapse: T };
 
 const DEFAULTS = { connectionsPerAxon: 2, keepAliveMs: 30_000, maxResponseBytes: 64 * 1024 * 1024 };
-const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
 const HOSTNAME =
   /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/;
 const SS58_TEXT = /^[1-9A-HJ-NP-Za-km-z]{32,60}$/;
@@ -228,11 +227,7 @@ export async function prepareRequest<T extends SynapseBase>(
   local.total_size = Buffer.byteLength(draft);
   const body = draft.replace('"total_size": 0,', `"total_size": ${local.total_size},`);
   const headers = toHeaders(local, { bodyHash: hash });
-  // Only free text can hold characters HTTP forbids; the rest are digits, hex, SS58 and UUIDs.
-  for (const k of ['bt_header_axon_status_message', 'bt_header_dendrite_status_message']) {
-    const v = headers[k];
-    if (v !== undefined) headers[k] = v.replace(INVALID_HEADER_CHARS, '?');
-  }
+  sanitizeStatusHeaders(headers);
   headers['content-type'] = 'application/json';
   return { synapse: local, path: `/${def.name}`, headers, body };
 }

@@ -273,6 +273,12 @@ describe('Metagraph', () => {
     assert.deepEqual([...(mg.W[2] as Float32Array)], [0.5, 0.5, 0]);
     assert.deepEqual([...(mg.W[0] as Float32Array)], [0, 0.25, 0.75]);
     assert.equal(mg.block, 11);
+    // The lite records read on a rows-only resync carry the stored rows, as get_neurons would.
+    assert.deepEqual((mg.neurons[2] as NeuronInfo).weights, [
+      [0, 1],
+      [1, 1],
+    ]);
+    assert.deepEqual((mg.neurons[0] as NeuronInfo).bonds, [[1, 7]]);
 
     // An epoch ran (bonds change for everyone): full refetch.
     chain.calls = [];
@@ -298,8 +304,19 @@ describe('Metagraph', () => {
     const lite = await syncMetagraph(chain, 3);
     chain.head = 11;
     chain.info = info(3, { active: [false, false, false] });
-    assert.equal((await lite.resync()).refreshed, 'vectors');
+    const quiet = await lite.resync();
+    assert.equal(quiet.refreshed, 'vectors');
+    assert.deepEqual(quiet.changedUids, []);
     assert.deepEqual(lite.active, [false, false, false]);
+    // uid 1 is taken by a new hotkey, uid 2 re-registers: both are reported as replaced.
+    chain.head = 12;
+    chain.info = info(3, {
+      hotkeys: [key(0), key(7), key(2)],
+      block_at_registration: [1n, 1n, 12n],
+    });
+    assert.deepEqual((await lite.resync()).changedUids, [1, 2]);
+    assert.equal(lite.hotkeys[1], ss58Encode(key(7)));
+    assert.equal(lite.uidOf(ss58Encode(key(1))), undefined);
 
     const mech = new FakeChain();
     const mg = await syncMetagraph(mech, 3, { mechid: 1, lite: false });

@@ -12,7 +12,7 @@ import type {
   NeuronInfoLite,
   StorageItem,
 } from '@taoscript/chain-types';
-import { type HexString, ss58Encode } from '@taoscript/codec';
+import { bytesEqual, type HexString, ss58Encode } from '@taoscript/codec';
 import { formatIp } from '../client/ip.js';
 import { SDK_STORAGE } from '../client/items.js';
 import type { BlockRef, ReadOptions } from '../client/types.js';
@@ -79,7 +79,7 @@ export interface ResyncReport {
 
 const U16 = 65_535;
 const RAO = 1e9;
-const f32 = (values: ArrayLike<number>) => Float32Array.from(values as ArrayLike<number>);
+const f32 = (values: ArrayLike<number>) => Float32Array.from(values);
 const raoToFloat = (v: bigint) => Number(v) / RAO;
 
 /** A dense row from sparse `(uid, value)` pairs. */
@@ -255,14 +255,15 @@ export class Metagraph {
     const [info, lite] = await Promise.all([this.#infoCall(at), this.#neuronsCall(at, false)]);
     if (!info) throw new RangeError(`subnet ${this.netuid} does not exist at block ${head.number}`);
     const oldN = this.n;
+    const oldHotkeys = this.info?.hotkeys ?? [];
     const n = info.hotkeys.length;
     const replaced: number[] = [];
     const moved: number[] = [];
     for (let uid = 0; uid < n; uid++) {
-      const hk = ss58Encode(info.hotkeys[uid] as Uint8Array, this.#source.ss58Prefix);
+      const old = oldHotkeys[uid];
       if (
-        uid >= oldN ||
-        hk !== this.hotkeys[uid] ||
+        old === undefined ||
+        !bytesEqual(info.hotkeys[uid] as Uint8Array, old) ||
         info.block_at_registration[uid] !== this.blockAtRegistration[uid]
       )
         replaced.push(uid);

@@ -1,7 +1,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { type AnySynapseDefinition, definitionOf, type SynapseBase } from './define.js';
 import { isFloatLiteral } from './marks.js';
-import { pyStr } from './py-type.js';
+import { type PyModelField, pyStr } from './py-type.js';
 
 /** SHA3-256 of the empty string: the body hash of a synapse with no `required_hash_fields`. */
 export const EMPTY_BODY_HASH = 'a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a';
@@ -36,14 +36,29 @@ const hexSha3: (text: string) => string =
  */
 export function hashFieldTexts(def: AnySynapseDefinition, values: object): string[] {
   const v = values as Record<string, unknown>;
-  const model = def.modelType.kind === 'model' ? def.modelType.fields : [];
-  return def.hashFields.map((name) => {
-    const field = model.find((f) => f.name === name);
-    if (field === undefined) throw new TypeError(`${def.name}: unknown hash field '${name}'`);
+  return hashModelFields(def).map((field) => {
+    const name = field.name;
     const present = Object.hasOwn(v, name) && v[name] !== undefined;
     const value = present ? v[name] : field.fallback();
     return pyStr(value, field.type, true, present && isFloatLiteral(v, name));
   });
+}
+
+// Each hash field's model field, found once per definition (bodies are hashed per request).
+const HASH_MODEL_FIELDS = new WeakMap<AnySynapseDefinition, readonly PyModelField[]>();
+
+function hashModelFields(def: AnySynapseDefinition): readonly PyModelField[] {
+  let fields = HASH_MODEL_FIELDS.get(def);
+  if (fields === undefined) {
+    const model = def.modelType.kind === 'model' ? def.modelType.fields : [];
+    fields = def.hashFields.map((name) => {
+      const field = model.find((f) => f.name === name);
+      if (field === undefined) throw new TypeError(`${def.name}: unknown hash field '${name}'`);
+      return field;
+    });
+    HASH_MODEL_FIELDS.set(def, fields);
+  }
+  return fields;
 }
 
 /**

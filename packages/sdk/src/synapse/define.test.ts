@@ -10,6 +10,7 @@ import {
   definitionOf,
   parseBodyFields,
   parseResponseFields,
+  synapseFrom,
 } from './define.js';
 import { SynapseParseError } from './errors.js';
 import { nextNonce, nowNs, uuid1 } from './nonce.js';
@@ -21,6 +22,7 @@ import {
   signMessage,
   verifyMessage,
 } from './signature.js';
+import { emptyTerminal } from './terminal.js';
 import { toBody } from './wire.js';
 
 const Dummy = defineSynapse({
@@ -124,6 +126,36 @@ describe('defineSynapse', () => {
     assert.equal(definitionOf(c), Dummy);
     assert.throws(() => definitionOf({ ...s }), TypeError);
     assert.throws(() => definitionOf(null as never), TypeError);
+  });
+  it('synapseFrom fills absent fields with fresh defaults, else null', () => {
+    const S = defineSynapse({
+      name: 'S',
+      request: z.object({ a: z.int(), tags: z.array(z.string()).default(['x']) }),
+      response: z.object({ out: z.int() }),
+      hashFields: ['tags'],
+    });
+    const base = {
+      timeout: 12,
+      total_size: 0,
+      header_size: 0,
+      dendrite: emptyTerminal(),
+      axon: emptyTerminal(),
+      computed_body_hash: '',
+    };
+    const first = synapseFrom(S, base, { a: 1 });
+    const second = synapseFrom(S, base, { a: 2, out: 5 });
+    assert.deepEqual([first.a, first.tags, first.out], [1, ['x'], null]);
+    assert.deepEqual([second.a, second.tags, second.out], [2, ['x'], 5]);
+    // Each synapse gets its own copy of a mutable default.
+    first.tags.push('y');
+    assert.deepEqual(second.tags, ['x']);
+    assert.deepEqual(synapseFrom(S, base, {}).tags, ['x']);
+    assert.equal(definitionOf(second), S);
+    // An absent hash field hashes its default, every time.
+    const expected = sha3Hex(sha3Hex("['x']"));
+    assert.equal(bodyHashOf(S, {}), expected);
+    assert.equal(bodyHashOf(S, {}), expected);
+    assert.equal(bodyHashOf(S, { tags: ['z'] }), sha3Hex(sha3Hex("['z']")));
   });
   it('the base Synapse route echoes nothing but its base fields', () => {
     assert.equal(BaseSynapse.name, 'Synapse');

@@ -230,15 +230,13 @@ export function defineSynapse<
   const modelOrder = [...BASE_FIELDS, ...fields.map((f) => f.name)];
   const hashFields =
     params.hashOrder === 'declaration' ? modelOrder.filter((f) => listed.includes(f)) : listed;
+  // Each field's default, resolved once (synapses are built per request).
+  const fallbacks = fields.map((f) => fieldFallback(f.schema));
   const modelType: PyType = {
     kind: 'model',
     fields: [
       ...BASE_PY_FIELDS,
-      ...fields.map((f) => ({
-        name: f.name,
-        type: f.type,
-        fallback: fieldFallback(f.schema),
-      })),
+      ...fields.map((f, i) => ({ name: f.name, type: f.type, fallback: fallbacks[i]! })),
     ],
   };
   const requestPartial = request.partial();
@@ -294,11 +292,33 @@ export function defineSynapse<
       return (deserialize ? deserialize(synapse as never) : synapse) as Out;
     },
   };
-  internals.set(def, { requestPartial, responseNullable });
+  internals.set(def, { requestPartial, responseNullable, fallbacks });
   return Object.freeze(def);
 }
 
-const internals = new WeakMap<object, { requestPartial: z.ZodType; responseNullable: z.ZodType }>();
+interface Internals {
+  requestPartial: z.ZodType;
+  responseNullable: z.ZodType;
+  /** `fieldFallback` of each of `def.fields`, in the same order. */
+  fallbacks: readonly (() => unknown)[];
+}
+
+const internals = new WeakMap<object, Internals>();
+
+/** Fills each subnet field of `s` from `given`, or its default when that is undefined. */
+function fillFields(
+  s: Record<string, unknown>,
+  def: AnySynapseDefinition,
+  given: (f: SynapseField) => unknown,
+): void {
+  const fallbacks = internals.get(def)?.fallbacks;
+  const fields = def.fields;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    const v = given(f);
+    s[f.name] = v === undefined ? (fallbacks?.[i] ?? fieldFallback(f.schema))() : v;
+  }
+}
 
 function checkTimeout(timeout: unknown, what: string): number {
   if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0) {
@@ -325,10 +345,7 @@ function assemble(
     axon: { ...emptyTerminal(), ...base?.axon },
     computed_body_hash: '',
   };
-  for (const f of def.fields) {
-    const v = f.side === 'request' ? req[f.name] : res[f.name];
-    s[f.name] = v === undefined ? fieldFallback(f.schema)() : v;
-  }
+  fillFields(s, def, (f) => (f.side === 'request' ? req[f.name] : res[f.name]));
   DEFINITIONS.set(s, def);
   return s as unknown as SynapseBase;
 }
@@ -484,10 +501,7 @@ export function synapseFrom<D extends AnySynapseDefinition>(
   fields: Record<string, unknown>,
 ): Synapse<D> {
   const s: Record<string, unknown> = { name: def.name, ...base };
-  for (const f of def.fields) {
-    const v = fields[f.name];
-    s[f.name] = v === undefined ? fieldFallback(f.schema)() : v;
-  }
+  fillFields(s, def, (f) => fields[f.name]);
   DEFINITIONS.set(s, def);
   return s as unknown as Synapse<D>;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { bodyHash } from './body-hash.js';
 import { defineSynapse } from './define.js';
 import { SynapseParseError } from './errors.js';
-import { parseHeaders, pyHeadersSizeof, toHeaders } from './headers.js';
+import { parseHeaders, pyHeadersSizeof, sanitizeStatusHeaders, toHeaders } from './headers.js';
 
 const Typed = defineSynapse({
   name: 'Typed',
@@ -164,5 +164,30 @@ describe('parseHeaders on hostile input', () => {
   it('rejects non-objects', () => {
     assert.throws(() => parseHeaders(null as never), TypeError);
     assert.throws(() => parseHeaders('x' as never), TypeError);
+  });
+});
+
+describe('sanitizeStatusHeaders', () => {
+  it('replaces forbidden characters in status messages only, cutting to a bound if given', () => {
+    const h = {
+      bt_header_axon_status_message: 'a\nb\u0000c\u00e9',
+      bt_header_dendrite_status_message: 'fine',
+      name: 'x\ny',
+    };
+    assert.equal(sanitizeStatusHeaders(h), h);
+    assert.deepEqual(h, {
+      bt_header_axon_status_message: 'a?b?c\u00e9',
+      bt_header_dendrite_status_message: 'fine',
+      name: 'x\ny',
+    });
+    const long = { bt_header_dendrite_status_message: 'z'.repeat(50) };
+    assert.equal(
+      sanitizeStatusHeaders({ ...long }).bt_header_dendrite_status_message,
+      long.bt_header_dendrite_status_message,
+    );
+    assert.equal(
+      sanitizeStatusHeaders({ ...long }, 10).bt_header_dendrite_status_message,
+      'zzzzzzz...',
+    );
   });
 });

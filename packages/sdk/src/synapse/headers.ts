@@ -152,6 +152,31 @@ export function toHeaders(
   return h;
 }
 
+// Every other header value is a number, hex, SS58, a UUID, or text that arrived in a request
+// header (already held to the header character set); status messages can carry free text.
+const FREE_TEXT_HEADERS = ['bt_header_axon_status_message', 'bt_header_dendrite_status_message'];
+const INVALID_HEADER_CHARS = /[^\t\x20-\x7e\x80-\xff]/g;
+const HAS_INVALID_HEADER_CHAR = /[^\t\x20-\x7e\x80-\xff]/;
+
+/**
+ * Makes the free-text status headers sendable: characters HTTP forbids become `?`, and values
+ * longer than `maxLength` are cut to it (ending in `...`). Edits and returns `headers`.
+ */
+export function sanitizeStatusHeaders(
+  headers: Record<string, string>,
+  maxLength = Number.POSITIVE_INFINITY,
+): Record<string, string> {
+  for (const k of FREE_TEXT_HEADERS) {
+    const v = headers[k];
+    if (v === undefined) continue;
+    if (v.length <= maxLength && !HAS_INVALID_HEADER_CHAR.test(v)) continue;
+    let clean = v.replace(INVALID_HEADER_CHARS, '?');
+    if (clean.length > maxLength) clean = `${clean.slice(0, maxLength - 3)}...`;
+    headers[k] = clean;
+  }
+  return headers;
+}
+
 /** What `Synapse.from_headers()` recovers from a request's or response's headers. */
 export interface ParsedHeaders {
   name: string | null;

@@ -84,7 +84,7 @@ export async function readKeyfileBytes(
 }
 
 /** Creates `dir` and missing parents with mode 0700 (only the ones it creates). */
-export async function ensureDir(dir: string): Promise<void> {
+async function ensureDir(dir: string): Promise<void> {
   const target = resolve(dir);
   let first: string | undefined;
   try {

@@ -55,7 +55,7 @@ function assertStringInput(value: unknown, what: string): asserts value is strin
 }
 
 /** Bytes from a Uint8Array or a (0x-prefixed or bare) hex string of `length` bytes. */
-export function bytesInput(value: unknown, length: number, what: string): Uint8Array {
+function bytesInput(value: unknown, length: number, what: string): Uint8Array {
   if (value instanceof Uint8Array) {
     if (value.length !== length) {
       throw new RangeError(`${what} must be ${length} bytes, got ${value.length}`);

@@ -111,7 +111,7 @@ function fromPrivateKeyField(
   }
   if (
     canonical !== undefined &&
-    (storedPublic === undefined || canonical.equals(publicOf(storedPublic)))
+    (storedPublic === undefined || bytesEqual(canonical.publicKey, storedPublic))
   ) {
     return canonical;
   }
@@ -120,7 +120,7 @@ function fromPrivateKeyField(
   if (storedPublic !== undefined) {
     try {
       const ed = WalletKey.fromEd25519FormSecret(bytes);
-      if (ed.equals(publicOf(storedPublic))) {
+      if (bytesEqual(ed.publicKey, storedPublic)) {
         logger?.warn(
           { path, ss58Address: ed.ss58Address },
           'keyfile privateKey is in the ed25519 (scalar*8) form; btwallet expects the canonical form',
@@ -133,10 +133,6 @@ function fromPrivateKeyField(
   }
   if (canonical !== undefined) return canonical;
   throw corrupt(path, 'Keyfile privateKey is not a valid sr25519 secret key', canonicalError);
-}
-
-function publicOf(bytes: Uint8Array): WalletKey {
-  return WalletKey.fromPublicKey(bytes);
 }
 
 function fromSeedField(value: string, path: string | undefined): WalletKey {

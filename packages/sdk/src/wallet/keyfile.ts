@@ -16,6 +16,7 @@ import {
 } from './legacy.js';
 import { SILENT_LOGGER, type WalletLogger } from './logger.js';
 import { assertNaclStructure, decryptNacl, encryptNacl } from './nacl.js';
+import type { DecryptKeyfileOptions } from './nacl-box.js';
 import {
   type PasswordSources,
   passwordEnvVarName,
@@ -24,12 +25,7 @@ import {
 } from './password.js';
 
 export { type KeyfileEncryption, keyfileEncryption } from './keyfile-encryption.js';
-
-/** Options for decrypting keyfile bytes. */
-export interface DecryptKeyfileOptions extends KdfOptions {
-  /** File name for error messages. */
-  path?: string;
-}
+export type { DecryptKeyfileOptions } from './nacl-box.js';
 
 /** Throws `KEYFILE_CORRUPT` when encrypted bytes are malformed, before any password is asked. */
 function assertEncryptedStructure(data: Uint8Array, path: string | undefined): void {

@@ -1,6 +1,7 @@
 import { createDecipheriv, createHmac, pbkdf2, timingSafeEqual } from 'node:crypto';
 import { WalletError } from './errors.js';
-import { type KdfOptions, passwordToBytes, withProgress } from './kdf.js';
+import { passwordToBytes, withProgress } from './kdf.js';
+import type { DecryptKeyfileOptions } from './nacl-box.js';
 
 // Read-only support for keyfiles written by the pre-btwallet Python SDK (spec §1.3).
 
@@ -103,15 +104,18 @@ export async function decryptAnsibleVault(
   const aesKey = derived.subarray(0, 32);
   const hmacKey = derived.subarray(32, 64);
   const iv = derived.subarray(64, 80);
-  if (!hmacEquals(hmacKey, vault.ciphertext, vault.hmac)) {
-    throw wrongPassword(opts.path, 'ansible-vault');
+  try {
+    if (!hmacEquals(hmacKey, vault.ciphertext, vault.hmac)) {
+      throw wrongPassword(opts.path, 'ansible-vault');
+    }
+    const decipher = createDecipheriv('aes-256-ctr', aesKey, iv);
+    const padded = new Uint8Array(
+      Buffer.concat([decipher.update(vault.ciphertext), decipher.final()]),
+    );
+    return pkcs7Unpad(padded, opts.path);
+  } finally {
+    derived.fill(0);
   }
-  const decipher = createDecipheriv('aes-256-ctr', aesKey, iv);
-  const padded = new Uint8Array(
-    Buffer.concat([decipher.update(vault.ciphertext), decipher.final()]),
-  );
-  derived.fill(0);
-  return pkcs7Unpad(padded, opts.path);
 }
 
 /** The parts of a Fernet token. */
@@ -149,7 +153,7 @@ export function parseFernetToken(data: Uint8Array, path?: string): FernetToken {
 export async function decryptFernetKeyfile(
   data: Uint8Array,
   password: string,
-  opts: KdfOptions & { path?: string } = {},
+  opts: DecryptKeyfileOptions = {},
 ): Promise<Uint8Array> {
   const token = parseFernetToken(data, opts.path);
   const passwordBytes = passwordToBytes(password);

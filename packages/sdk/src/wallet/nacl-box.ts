@@ -69,6 +69,12 @@ export function naclOpenWithKey(data: Uint8Array, key: Uint8Array, path?: string
   }
 }
 
+/** Options for decrypting keyfile bytes. */
+export interface DecryptKeyfileOptions extends KdfOptions {
+  /** File name for error messages. */
+  path?: string;
+}
+
 /** Derives the 32-byte `$NACL` key of a password (Argon2i with btwallet's parameters). */
 export type NaclKeyDerivation = (password: string, opts: KdfOptions) => Promise<Uint8Array>;
 
@@ -93,7 +99,7 @@ export async function decryptNaclWith(
   derive: NaclKeyDerivation,
   data: Uint8Array,
   password: string,
-  opts: KdfOptions & { path?: string } = {},
+  opts: DecryptKeyfileOptions = {},
 ): Promise<Uint8Array> {
   if (!(data instanceof Uint8Array)) throw new TypeError('data must be a Uint8Array');
   assertNaclStructure(data, opts.path);

@@ -1,5 +1,5 @@
 import { deriveNaclKey, type KdfOptions } from './kdf.js';
-import { decryptNaclWith, encryptNaclWith } from './nacl-box.js';
+import { type DecryptKeyfileOptions, decryptNaclWith, encryptNaclWith } from './nacl-box.js';
 
 export {
   assertNaclStructure,
@@ -33,7 +33,7 @@ export function encryptNacl(
 export function decryptNacl(
   data: Uint8Array,
   password: string,
-  opts: KdfOptions & { path?: string } = {},
+  opts: DecryptKeyfileOptions = {},
 ): Promise<Uint8Array> {
   return decryptNaclWith(deriveNaclKey, data, password, opts);
 }

@@ -187,6 +187,23 @@ test('new passwords from a prompt must pass the policy and be retyped', async ()
   // Explicit passwords are used as given (btwallet does not score them) but must not be empty.
   assert.equal(await resolveNewPassword('/k', { password: 'abc' }), 'abc');
   await assert.rejects(resolveNewPassword('/k', { password: '' }), RangeError);
+  // So are file and BT_PW_ passwords, in the unlock order, and never prompted for.
+  const newFile = join(dir, 'new-pw');
+  await writeFile(newFile, 'from file\n');
+  const env = { [VAR]: encodePasswordForEnv(VAR, 'from env') };
+  const unused = scriptedPrompt([]);
+  const sources = { passwordFile: newFile, env, prompt: unused };
+  assert.equal(await resolveNewPassword(COLDKEY, sources), 'from file');
+  assert.equal(await resolveNewPassword(COLDKEY, { env, prompt: unused }), 'from env');
+  assert.equal(unused.requests.length, 0);
+  await assert.rejects(
+    resolveNewPassword(COLDKEY, { env: { [VAR]: encodePasswordForEnv(VAR, '') }, prompt: false }),
+    RangeError,
+  );
+  await assert.rejects(
+    resolveNewPassword(COLDKEY, { env: {}, prompt: false }),
+    is('PASSWORD_REQUIRED'),
+  );
 });
 
 test('property: env encoding round-trips any password for any keyfile path', () => {

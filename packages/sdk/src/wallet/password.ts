@@ -314,24 +314,32 @@ function noPassword(path: string, varName: string): WalletError {
   });
 }
 
+/** The password `sources` give without asking: explicit, file, then btwallet's env variable. */
+async function givenPassword(path: string, sources: PasswordSources): Promise<string | undefined> {
+  if (sources.password !== undefined) return sources.password;
+  if (sources.passwordFile !== undefined) return readPasswordFile(sources.passwordFile);
+  if (sources.env === false) return undefined;
+  const varName = passwordEnvVarName(path);
+  const value = (sources.env ?? process.env)[varName];
+  return value === undefined ? undefined : decodePasswordFromEnv(varName, value);
+}
+
+/** The prompt to ask with; `PASSWORD_REQUIRED` when there is none. */
+function promptOf(path: string, sources: PasswordSources): PasswordPrompt {
+  const prompt = sources.prompt === false ? undefined : (sources.prompt ?? defaultPrompt());
+  if (prompt === undefined) throw noPassword(path, passwordEnvVarName(path));
+  return prompt;
+}
+
 /** The password to unlock `path`: explicit, file, btwallet env variable, then prompt. */
 export async function resolveUnlockPassword(
   path: string,
   sources: PasswordSources,
 ): Promise<string> {
-  if (sources.password !== undefined) {
-    passwordToBytes(sources.password);
-    return sources.password;
-  }
-  if (sources.passwordFile !== undefined) return readPasswordFile(sources.passwordFile);
-  const varName = passwordEnvVarName(path);
-  if (sources.env !== false) {
-    const value = (sources.env ?? process.env)[varName];
-    if (value !== undefined) return decodePasswordFromEnv(varName, value);
-  }
-  const prompt = sources.prompt === false ? undefined : (sources.prompt ?? defaultPrompt());
-  if (prompt === undefined) throw noPassword(path, varName);
-  return ask(prompt, {
+  if (sources.password !== undefined) passwordToBytes(sources.password);
+  const given = await givenPassword(path, sources);
+  if (given !== undefined) return given;
+  return ask(promptOf(path, sources), {
     message: `Enter your password to unlock key: ${path}\n`,
     path,
     purpose: 'decrypt',
@@ -345,21 +353,13 @@ const PROMPT_ATTEMPTS = 3;
  * (non-empty); a prompted one must pass {@link checkPasswordPolicy} and be retyped.
  */
 export async function resolveNewPassword(path: string, sources: PasswordSources): Promise<string> {
-  const nonEmpty = (password: string): string => {
-    passwordToBytes(password);
-    if (password === '') throw new RangeError('an encryption password must not be empty');
-    return password;
-  };
-  if (sources.password !== undefined) return nonEmpty(sources.password);
-  if (sources.passwordFile !== undefined)
-    return nonEmpty(await readPasswordFile(sources.passwordFile));
-  const varName = passwordEnvVarName(path);
-  if (sources.env !== false) {
-    const value = (sources.env ?? process.env)[varName];
-    if (value !== undefined) return nonEmpty(decodePasswordFromEnv(varName, value));
+  const given = await givenPassword(path, sources);
+  if (given !== undefined) {
+    passwordToBytes(given);
+    if (given === '') throw new RangeError('an encryption password must not be empty');
+    return given;
   }
-  const prompt = sources.prompt === false ? undefined : (sources.prompt ?? defaultPrompt());
-  if (prompt === undefined) throw noPassword(path, varName);
+  const prompt = promptOf(path, sources);
   let error: string | undefined;
   let lastCode: 'PASSWORD_TOO_WEAK' | 'PASSWORD_MISMATCH' = 'PASSWORD_TOO_WEAK';
   for (let attempt = 0; attempt < PROMPT_ATTEMPTS; attempt++) {

@@ -58,8 +58,10 @@ describe('commitHash (commit_hash.json)', () => {
       versionKey: BigInt(c.version_key_decimal),
     };
     const variants = [
+      { ...base, hotkey: new Uint8Array(32).fill(7) },
       { ...base, netuid: 2 },
       { ...base, mechid: 1 },
+      { ...base, uids: [...c.uids, 0] },
       { ...base, salt: [...c.salt, 0] },
       { ...base, values: [...c.values].reverse() },
       { ...base, versionKey: 1n },

@@ -112,13 +112,10 @@ export function convertWeightsAndUidsForEmit(
     throw new RangeError(
       `Passed weights and uids must have the same length, got ${u.length} uids and ${values.length} weights`,
     );
-  let sum = 0;
   let max = 0;
-  for (const v of values) {
-    sum += v;
-    if (v > max) max = v;
-  }
-  if (sum === 0) return { uids: [], weights: [] };
+  for (const v of values) if (v > max) max = v;
+  // Every weight is finite and non-negative, so they sum to 0 exactly when the largest is 0.
+  if (max === 0) return { uids: [], weights: [] };
   const outUids: number[] = [];
   const outWeights: number[] = [];
   for (let i = 0; i < values.length; i++) {

@@ -44,3 +44,27 @@ export const PendingCommitEntry = z
     block: z.number().int().min(0),
   })
   .strict();
+
+/**
+ * `commit` checked as every store checks it (TypeError for a non-object or a non-bigint version
+ * key, RangeError naming the bad field otherwise); `store` prefixes the message.
+ */
+export function checkPendingCommit(commit: unknown, store: string): PendingCommit {
+  if (typeof commit !== 'object' || commit === null) throw new TypeError('expected a commit');
+  const c = commit as PendingCommit;
+  if (typeof c.versionKey !== 'bigint') throw new TypeError('commit.versionKey must be a bigint');
+  const entry = PendingCommitEntry.safeParse({ ...c, versionKey: String(c.versionKey) });
+  if (!entry.success) {
+    const issue = entry.error.issues[0];
+    throw new RangeError(
+      `${store}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'invalid commit'}`,
+    );
+  }
+  return { ...entry.data, versionKey: c.versionKey };
+}
+
+/** Throws RangeError unless `block` is a non-negative safe integer (a commit's inclusion block). */
+export function checkCommitBlock(block: unknown): asserts block is number {
+  if (!Number.isSafeInteger(block) || (block as number) < 0)
+    throw new RangeError('block must be a non-negative integer');
+}

@@ -78,5 +78,12 @@ describe('SaltStore', () => {
     await assert.rejects(store.save({ ...commit(1), commitHash: '0x12' as HexString }), RangeError);
     await assert.rejects(store.save(null as never), TypeError);
     await assert.rejects(store.list('nope'), RangeError);
+    await assert.rejects(store.save({ ...commit(1), versionKey: 1 as never }), TypeError);
+    await assert.rejects(store.save({ ...commit(1), extra: 1 } as PendingCommit), RangeError);
+    await store.save(commit(4));
+    for (const bad of [-1, 1.5, Number.NaN]) {
+      await assert.rejects(store.setBlock(HOTKEY, G, commit(4).commitHash, bad), RangeError);
+    }
+    assert.deepEqual(await store.list(HOTKEY), [commit(4)]);
   });
 });

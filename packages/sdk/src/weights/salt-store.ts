@@ -11,7 +11,12 @@ import { join, resolve } from 'node:path';
 import { BtError, type HexString, ss58Encode } from '@taoscript/codec';
 import { z } from 'zod';
 import { accountBytes } from './commit-hash.js';
-import { type PendingCommit, PendingCommitEntry } from './pending-commit.js';
+import {
+  checkCommitBlock,
+  checkPendingCommit,
+  type PendingCommit,
+  PendingCommitEntry,
+} from './pending-commit.js';
 
 export type { PendingCommit } from './pending-commit.js';
 
@@ -120,19 +125,13 @@ export class SaltStore {
 
   /** Stores a commit (replacing one with the same hash and chain). */
   async save(commit: PendingCommit): Promise<void> {
-    if (typeof commit !== 'object' || commit === null) throw new TypeError('expected a commit');
-    const entry = PendingCommitEntry.safeParse({
-      ...commit,
-      versionKey: String(commit.versionKey),
-    });
-    if (!entry.success)
-      throw new RangeError(`SaltStore.save: ${entry.error.issues[0]?.message ?? 'invalid commit'}`);
-    const file = this.#file(commit.hotkey);
+    const checked = checkPendingCommit(commit, 'SaltStore.save');
+    const file = this.#file(checked.hotkey);
     return this.#serial(async () => {
       const all = (await this.#read(file)).filter(
-        (c) => !(c.commitHash === commit.commitHash && c.genesisHash === commit.genesisHash),
+        (c) => !(c.commitHash === checked.commitHash && c.genesisHash === checked.genesisHash),
       );
-      all.push({ ...commit });
+      all.push(checked);
       await this.#write(file, all);
     });
   }
@@ -144,6 +143,7 @@ export class SaltStore {
     commitHash: HexString,
     block: number,
   ): Promise<void> {
+    checkCommitBlock(block);
     const file = this.#file(hotkey);
     return this.#serial(async () => {
       const all = await this.#read(file);

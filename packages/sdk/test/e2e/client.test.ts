@@ -319,6 +319,7 @@ describe('sdk client against tao-node', () => {
     const amount = 100n * TAO;
     const preview = await client.previewAddStake(NETUID, amount);
     assert.ok(preview.price > 0n && preview.amountOut > 0n);
+    assert.equal(preview.amountOut, preview.sim.alpha_amount);
     assert.ok(preview.slippage >= 0 && preview.slippage < 0.5, `slippage ${preview.slippage}`);
     const price = await client.alphaPrice(NETUID);
     const add = await client.addStake({
@@ -367,6 +368,11 @@ describe('sdk client against tao-node', () => {
 
     const removePreview = await client.previewRemoveStake(NETUID, stake / 2n);
     assert.ok(removePreview.amountOut > 0n);
+    assert.equal(removePreview.amountOut, removePreview.sim.tao_amount);
+    assert.ok(
+      removePreview.slippage > 0 && removePreview.slippage < 0.5,
+      `slippage ${removePreview.slippage}`,
+    );
     // The default 0.5 % tolerance cannot absorb this sale's price impact ...
     const strict = await client.removeStake({
       signer: coldkey,
@@ -388,7 +394,11 @@ describe('sdk client against tao-node', () => {
     });
     assertOk('remove_stake_limit', rm);
     assert.equal(rm.limitPrice, (spot * 700_000_000n) / 1_000_000_000n);
-    assert.ok(rm.events.some((e) => e.name === 'StakeRemoved'));
+    const removed = rm.events.find((e) => e.name === 'StakeRemoved')?.event;
+    assert.ok(removed?.type === 'SubtensorModule' && removed.value.type === 'StakeRemoved');
+    const taoOut = removed.value.value[2] as bigint;
+    const relOut = Number(taoOut - removePreview.amountOut) / Number(removePreview.amountOut);
+    assert.ok(Math.abs(relOut) < 0.02, `preview ${removePreview.amountOut} vs paid ${taoOut}`);
     const left = await client.getStake({
       coldkey: coldkey.publicKey,
       hotkey: hotkey.publicKey,
@@ -450,6 +460,11 @@ describe('sdk client against tao-node', () => {
       client.setWeights({ signer: other, netuid: NETUID, uids: [0], weights: [1] }),
       (err: unknown) => err instanceof PreconditionError && err.code === 'HOTKEY_NOT_REGISTERED',
     );
+    await assert.rejects(
+      client.commitWeights({ signer: owner, netuid: NETUID, uids: [0], weights: [1] }),
+      (err: unknown) => err instanceof PreconditionError && err.code === 'COMMIT_REVEAL_DISABLED',
+    );
+    assert.deepEqual(await (await client.commitStore()).list(owner.publicKey), []);
     // The owner's uid may weight others without a validator permit.
     const r = await client.setWeights({
       signer: owner,

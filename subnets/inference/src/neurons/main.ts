@@ -1,7 +1,7 @@
 // The `main` of the inference bins: parse (exit 2 on a bad flag), print --help, run the neuron.
 import type { NeuronLogger, NeuronRole, RunNeuronOptions } from '@taoscript/subnet';
-import { isNeuronError, neuronMain } from '@taoscript/subnet';
-import { INFERENCE_DEFAULTS, INFERENCE_FLAGS, parseInferenceConfig } from './config.js';
+import { neuronMain } from '@taoscript/subnet';
+import { checkInferenceConfig, INFERENCE_DEFAULTS, INFERENCE_FLAGS } from './config.js';
 import { InferenceMiner } from './miner.js';
 import { InferenceValidator } from './validator.js';
 
@@ -42,28 +42,19 @@ export async function inferenceMain(opts: InferenceMainOptions): Promise<number>
     throw new TypeError("role must be 'miner' or 'validator'");
   const argv = opts.argv ?? process.argv.slice(2);
   const env = opts.env ?? process.env;
-  const err = opts.err ?? ((t: string) => void process.stderr.write(t));
-  // The checks across flags (a copier's source) are flag errors too: exit 2 like the template's.
-  if (!argv.includes('--help') && !argv.includes('-h')) {
-    try {
-      parseInferenceConfig(role, argv, env);
-    } catch (e) {
-      if (!isNeuronError(e)) throw e;
-      err(`error: ${e.shortMessage}\n${(e.metaMessages ?? []).map((m) => `  ${m}\n`).join('')}`);
-      return 2;
-    }
-  }
   return neuronMain({
     role,
     flags: INFERENCE_FLAGS,
     defaults: INFERENCE_DEFAULTS[role],
+    // The checks across flags (a copier's source) are flag errors too: exit 2.
+    check: checkInferenceConfig,
     argv,
     env,
     usage: usage(role),
     create: (config, ctx) =>
       role === 'miner' ? new InferenceMiner(config, ctx) : new InferenceValidator(config, ctx),
     ...(opts.out !== undefined ? { out: opts.out } : {}),
-    err,
+    ...(opts.err !== undefined ? { err: opts.err } : {}),
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     ...(opts.run !== undefined ? { run: opts.run } : {}),
   });

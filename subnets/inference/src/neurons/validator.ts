@@ -7,7 +7,7 @@ import {
   type ValidatorDendriteOptions,
   type ValidatorOptions,
 } from '@taoscript/subnet';
-import { Analyze, MAX_RESPONSE_BYTES } from '../protocol.js';
+import { Analyze, type AnalyzeSynapse, MAX_RESPONSE_BYTES } from '../protocol.js';
 import { createRng, type RngSeed } from '../rng.js';
 import { type MinerScore, responseFromSynapse, scoreStep } from '../scoring.js';
 import { generateStep } from '../tasks.js';
@@ -87,21 +87,20 @@ export class InferenceValidator extends BaseValidator<InferenceConfig['extra']> 
       textsPerMiner: extra['inference.texts_per_miner'],
     });
     const started = performance.now();
+    // Each miner gets its own texts: one template query per task (timeout and signal included).
     const answers = await Promise.all(
-      tasks.map((task) => {
-        const axon = this.metagraph.axons[task.uid];
-        if (axon === undefined) throw new RangeError(`uid ${task.uid} is not in the metagraph`);
-        return this.dendrite.call(
-          { ip: axon.ip, port: axon.port, hotkey: axon.hotkey },
+      tasks.map(async (task) => {
+        const [answer] = await this.query(
+          [task.uid],
           Analyze.create({ texts: task.texts, tasks: task.tasks }),
-          { timeout: neuron.timeout, signal: this.signal },
         );
+        return answer as AnalyzeSynapse;
       }),
     );
     const scores = scoreStep(
       tasks.map((task, i) => ({
         task,
-        response: responseFromSynapse(answers[i] as (typeof answers)[number]),
+        response: responseFromSynapse(answers[i] as AnalyzeSynapse),
       })),
       {
         rng: createRng(this.#seed, 'verify', round),

@@ -57,7 +57,8 @@ const U64_MAX_U96 = U64_MAX << 32n;
  */
 export function rootProportion(state: StateGet, netuid: number): bigint {
   assertNetuid(netuid);
-  return rootProportionWith(state, netuid, weightedRootTao(state));
+  const issuance = satU64(S.SubnetAlphaIn.get(state, netuid) + S.SubnetAlphaOut.get(state, netuid));
+  return rootProportionOf(weightedRootTao(state), issuance);
 }
 
 /** `tao_weight · SubnetTAO[root]` (U96F32), the numerator of every root proportion. */
@@ -68,8 +69,7 @@ function weightedRootTao(state: StateGet): bigint {
 }
 
 /** `root_proportion` given the weighted root TAO (unchanged while the coinbase emits). */
-function rootProportionWith(state: StateGet, netuid: number, weighted: bigint): bigint {
-  const issuance = satU64(S.SubnetAlphaIn.get(state, netuid) + S.SubnetAlphaOut.get(state, netuid));
+function rootProportionOf(weighted: bigint, issuance: bigint): bigint {
   const denominator = weighted + fxFromInt(U96F32, issuance);
   return fxDiv(U96F32, weighted, denominator > U128_MAX ? U128_MAX : denominator);
 }
@@ -153,8 +153,7 @@ function termsOf(
     const price = fxConvert(U64F64, U96F32, alphaPriceOf(p.mechanism, p.quote, p.alphaIn, p.tao));
     let taoIn = taoEmission;
     let alphaIn = fxDiv(U96F32, taoEmission, price);
-    const denominator = weighted + fxFromInt(U96F32, issuance);
-    const rp = fxDiv(U96F32, weighted, denominator > U128_MAX ? U128_MAX : denominator);
+    const rp = rootProportionOf(weighted, issuance);
     const cap = fxMul(U96F32, rp, alphaEmission);
     if (alphaIn > cap) {
       alphaIn = cap;
@@ -190,21 +189,9 @@ function reweighted(quote: bigint, tao: bigint, alpha: bigint, dTao: bigint, dAl
  * alpha, `SubnetExcessTao`), mints alpha_in into `SubnetAlphaIn` and spends tao_in into `SubnetTAO`
  * (and `TotalStake`). Per-block records: `SubnetExcessTao`, `SubnetTaoInEmission`,
  * `SubnetAlphaInEmission`; injections and chain buys count as protocol inflow. What is left of the
- * credit is recycled.
- * @example
- * import { injectAndMaybeSwap, subnetTerms } from './coinbase/run-coinbase.js';
- * // injectAndMaybeSwap(ctx, [1], subnetTerms(ctx, emissions), credit)
+ * credit is recycled. `pools`: the block's pool records, kept in step with its writes.
  */
-export function injectAndMaybeSwap(
-  ctx: DispatchContext,
-  subnets: readonly number[],
-  terms: ReadonlyMap<number, SubnetTerms>,
-  credit: Credit,
-): void {
-  injectWith(ctx, subnets, terms, credit, new Pools(ctx.state));
-}
-
-function injectWith(
+function injectAndMaybeSwap(
   ctx: DispatchContext,
   subnets: readonly number[],
   terms: ReadonlyMap<number, SubnetTerms>,
@@ -311,7 +298,7 @@ export function emitToSubnets(
   const st = ctx.state;
   const pools = new Pools(st);
   const terms = termsOf(st, emissions, pools);
-  injectWith(ctx, subnets, terms, credit, pools);
+  injectAndMaybeSwap(ctx, subnets, terms, credit, pools);
   const cut = ownerCutFraction(st);
   const weighted = weightedRootTao(st);
   for (const netuid of subnets) {
@@ -328,9 +315,7 @@ export function emitToSubnets(
       alphaOut = fxSub(U96F32, alphaOut, ownerCut);
       addPending(st, S.PendingOwnerCut, netuid, fxToU64(U96F32, ownerCut));
     }
-    const issuance = satU64(p.alphaIn + p.alphaOut);
-    const denominator = weighted + fxFromInt(U96F32, issuance);
-    const rp = fxDiv(U96F32, weighted, denominator > U128_MAX ? U128_MAX : denominator);
+    const rp = rootProportionOf(weighted, satU64(p.alphaIn + p.alphaOut));
     const rootAlpha = fxMul(U96F32, fxMul(U96F32, rp, alphaOut), HALF);
     const server = fxMul(U96F32, alphaOut, HALF);
     const validator = fxSub(U96F32, fxSub(U96F32, alphaOut, server), rootAlpha);

@@ -14,14 +14,9 @@ import {
   type StateRW,
   System,
 } from '@taoscript/chain-types';
-import { fxDiv, fxMul, fxSub, I96F32 } from '@taoscript/codec';
 import type { DispatchContext } from '../../dispatch.js';
 import { setFree } from '../../pallets/balances.js';
-import {
-  blockEmissionForIssuance,
-  DEFAULT_BLOCK_EMISSION,
-  TOTAL_SUPPLY,
-} from '../math/emission.js';
+import { blockEmissionForIssuance, TOTAL_SUPPLY } from '../math/emission.js';
 
 const U64_MAX = (1n << 64n) - 1n;
 /** `MAX_TAO_ISSUANCE`: minting never takes Balances' issuance above 21M TAO. */
@@ -43,10 +38,7 @@ export interface Credit {
  * // recordedBlockEmission(ctx.state, 0n) === 1_000_000_000n
  */
 export function recordedBlockEmission(st: StateRW, issuance: bigint): bigint {
-  if (issuance >= TOTAL_SUPPLY) return 0n;
-  const emission = emissionForIssuance(issuance);
-  if (S.BlockEmission.get(st) !== emission) S.BlockEmission.set(st, emission);
-  return emission;
+  return blockEmissionRecorder(st)(issuance);
 }
 
 /**
@@ -57,7 +49,7 @@ export function blockEmissionRecorder(st: StateRW): (issuance: bigint) => bigint
   let stored: bigint | undefined;
   return (issuance) => {
     if (issuance >= TOTAL_SUPPLY) return 0n;
-    const emission = emissionForIssuance(issuance);
+    const emission = blockEmissionForIssuance(issuance);
     stored ??= S.BlockEmission.get(st);
     if (stored !== emission) {
       S.BlockEmission.set(st, emission);
@@ -65,26 +57,6 @@ export function blockEmissionRecorder(st: StateRW): (issuance: bigint) => bigint
     }
     return emission;
   };
-}
-
-/** I96F32 1.0 and 2.0, and the halving denominator 2 · 10.5M TAO (I96F32), as the math uses. */
-const FX_ONE = I96F32.one;
-const FX_TWO = 2n << 32n;
-const HALVING_DENOMINATOR = fxMul(I96F32, FX_TWO, 10_500_000_000_000_000n << 32n);
-
-/**
- * `blockEmissionForIssuance` (issuance below the total supply) without its log2 when the halving
- * exponent is 0: for 1 ≤ 1/(1 − ratio) < 2 the log2's integer part is 0 and the emission is the
- * full default.
- */
-function emissionForIssuance(issuance: bigint): bigint {
-  const ratio = fxDiv(I96F32, issuance << 32n, HALVING_DENOMINATOR);
-  const oneMinus = fxSub(I96F32, FX_ONE, ratio);
-  if (oneMinus > 0n) {
-    const inverse = fxDiv(I96F32, FX_ONE, oneMinus);
-    if (inverse >= FX_ONE && inverse < FX_TWO) return DEFAULT_BLOCK_EMISSION;
-  }
-  return blockEmissionForIssuance(issuance);
 }
 
 /**
@@ -140,11 +112,7 @@ export function spendTao(
   const next = info.data.free + part;
   if (next > U64_MAX || next < EXISTENTIAL_DEPOSIT) return false;
   if (part !== 0n) {
-    // An existing account reaching at least the existential deposit: all `setFree` would do.
-    if (info.providers > 0 || info.sufficients > 0) {
-      info.data.free = next;
-      System.Account.set(ctx.state, who, info);
-    } else setFree(ctx, who, next);
+    setFree(ctx, who, next, info);
     ctx.deposit({ type: 'Balances', value: { type: 'Deposit', value: { who, amount: part } } });
   }
   credit.amount -= part;

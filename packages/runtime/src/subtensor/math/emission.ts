@@ -14,6 +14,8 @@ export const DEFAULT_BLOCK_EMISSION = 1_000_000_000n;
 
 const ONE = I96F32.one;
 const TWO = 2n << 32n;
+/** 2 · 10.5M TAO (I96F32): the issuance ratio's denominator. */
+const HALVING_DENOMINATOR = fxMul(I96F32, TWO, 10_500_000_000_000_000n << 32n);
 
 function assertU64(v: unknown, what: string): asserts v is bigint {
   if (typeof v !== 'bigint') throw new TypeError(`${what}: expected a bigint, got ${typeof v}`);
@@ -83,11 +85,13 @@ export function blockEmissionForIssuance(issuance: bigint): bigint {
   assertU64(issuance, 'blockEmissionForIssuance issuance');
   const total = issuance << 32n;
   if (total >= TOTAL_SUPPLY << 32n) return 0n;
-  const denominator = fxMul(I96F32, TWO, 10_500_000_000_000_000n << 32n);
-  const ratio = fxDiv(I96F32, total, denominator);
+  const ratio = fxDiv(I96F32, total, HALVING_DENOMINATOR);
   const oneMinus = fxSub(I96F32, ONE, ratio);
   if (oneMinus === 0n) return 0n; // checked_div by zero: upstream Err → no emission
   const inverse = fxDiv(I96F32, ONE, oneMinus);
+  // 1 ≤ inverse < 2: log2's integer part (the halving count) is 0, so the emission is the full
+  // default; skipping the log2 is the common case before the first halving.
+  if (inverse >= ONE && inverse < TWO) return DEFAULT_BLOCK_EMISSION;
   const residual = inverse === 0n ? undefined : log2I96F32(inverse);
   if (residual === undefined) return 0n;
   const k = residual < 0n ? 0n : residual >> 32n;

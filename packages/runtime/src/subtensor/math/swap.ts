@@ -190,8 +190,9 @@ export function isValidQuoteWeight(quote: bigint): boolean {
 const MAX_EXACT_EXPONENT = 1024n;
 const DEFAULT_MAX_ITERS = 4096;
 const GUARD_BITS = 24;
-const GUARD = 1n << 24n;
-const HALF_GUARD = 1n << 23n;
+const GUARD_SHIFT = BigInt(GUARD_BITS);
+const GUARD = 1n << GUARD_SHIFT;
+const HALF_GUARD = GUARD >> 1n;
 const U32_MAX = 0xffff_ffffn;
 
 /** Number of bits of a non-negative bigint (0 for 0). */
@@ -245,7 +246,7 @@ function nthRootRatioFloor(num: bigint, den: bigint, q: bigint): bigint {
  * `round_to_precision` with the fixed guard).
  */
 function roundGuard(value: bigint): bigint {
-  return value < 0n ? -((HALF_GUARD - value) >> 24n) : (value + HALF_GUARD) >> 24n;
+  return value < 0n ? -((HALF_GUARD - value) >> GUARD_SHIFT) : (value + HALF_GUARD) >> GUARD_SHIFT;
 }
 
 const SMALL_N: bigint[] = [];
